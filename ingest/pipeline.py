@@ -1,0 +1,106 @@
+"""Wire the ingest stages: read -> structure -> passages -> mentions and relations -> vectors."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .embed import Encoder
+from .extract import extract_relations, find_mentions
+from .lexicon import ConceptMatcher, load_lexicon
+from .models import Concept, Document, Mention, Passage, Problem, Relation
+from .passages import make_passages
+from .read import read_documents
+from .settings import Settings
+from .structure import parse_blocks
+
+__all__ = ["Corpus", "ingest", "embed_text", "text_hash"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything ingest produced, ready to be indexed."""
+
+    documents: list[Document]
+    passages: list[Passage]
+    concepts: list[Concept]
+    mentions: list[Mention]
+    relations: list[Relation]
+    vectors: np.ndarray
+    problems: list[Problem] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+    embedded: int = 0  # how many passages were actually run through the encoder (the rest came from cache)
+
+
+def embed_text(passage: Passage) -> str:
+    """What the encoder sees: the heading path, then the passage."""
+    return f"{passage.section}\n{passage.text}" if passage.section else passage.text
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def ingest(
+    paths: list[str | Path],
+    encoder: Encoder,
+    settings: Settings = Settings(),
+    *,
+    cache: dict[str, np.ndarray] | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 32,
+) -> Corpus:
+    """Read ``paths`` and produce a :class:`Corpus`. ``cache`` maps text hashes to vectors already computed
+    by the same encoder, so unchanged passages are not embedded again."""
+    documents, problems = read_documents(paths)
+    passages: list[Passage] = []
+    for doc in documents:
+        blocks = parse_blocks(doc.text)
+        passages.extend(
+            make_passages(
+                doc,
+                blocks,
+                first_id=len(passages),
+                max_lines=settings.max_passage_lines,
+                target_chars=settings.target_passage_chars,
+            )
+        )
+    concepts = load_lexicon(settings.lexicon)
+    matcher = ConceptMatcher(concepts)
+    mentions = find_mentions(passages, matcher)
+    relations = extract_relations(
+        passages, matcher, concepts, min_cooccurrence=settings.min_cooccurrence, min_npmi=settings.min_npmi
+    )
+    vectors, embedded = _embed(passages, encoder, cache or {}, progress, batch_size)
+    return Corpus(documents, passages, concepts, mentions, relations, vectors, problems, [Path(p) for p in paths], embedded)
+
+
+def _embed(passages, encoder, cache, progress, batch_size) -> tuple[np.ndarray, int]:
+    texts = [embed_text(p) for p in passages]
+    hashes = [text_hash(t) for t in texts]
+    vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    todo: list[int] = []
+    for i, h in enumerate(hashes):
+        cached = cache.get(h)
+        if cached is not None and cached.shape == (encoder.dim,):
+            vectors[i] = cached
+        else:
+            todo.append(i)
+    # Identical texts (repeated boilerplate, copied sections) are embedded once.
+    unique: dict[str, list[int]] = {}
+    for i in todo:
+        unique.setdefault(hashes[i], []).append(i)
+    keys = list(unique)
+    for start in range(0, len(keys), batch_size):
+        batch = keys[start : start + batch_size]
+        encoded = encoder.encode([texts[unique[k][0]] for k in batch], kind="passage")
+        for key, vector in zip(batch, encoded):
+            vectors[unique[key]] = vector
+        if progress:
+            progress("embed", min(start + batch_size, len(keys)), len(keys))
+    return vectors, len(keys)

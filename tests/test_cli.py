@@ -1,0 +1,123 @@
+"""The CLI contracts: every command's --json shape, batch search, errors as one line."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from gokg.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, index=None, input: str | None = None):
+    argv = list(args) + (["--index", str(index)] if index else [])
+    result = runner.invoke(app, argv, input=input, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_search_json_shape(e5_index, seed_lines):
+    data = json.loads(run("search", "saga 补偿", "--json", "-k", "5", index=e5_index))
+    assert set(data) == {"query", "concepts", "hits"}
+    assert set(data["concepts"][0]) == {"id", "name", "type", "score"}
+    assert "Saga" in [c["name"] for c in data["concepts"]]
+    hit = data["hits"][0]
+    assert set(hit) == {"doc", "line_start", "line_end", "section", "text", "score", "concepts", "why"}
+    assert "Saga" in hit["concepts"]
+    assert "\n".join(seed_lines(hit["doc"])[hit["line_start"] : hit["line_end"] + 1]) == hit["text"]
+    assert len(data["hits"]) == 5
+
+
+def test_concept_json_shape_with_chinese_alias(e5_index):
+    data = json.loads(run("concept", "熔断器", "--json", index=e5_index))
+    assert set(data) == {"id", "name", "type", "aliases", "docs", "mentions", "neighbors"}
+    assert data["name"] == "Circuit Breaker" and set(data["mentions"][0]) == {"doc", "line"}
+    neighbour = data["neighbors"][0]
+    assert set(neighbour) == {"name", "type", "relation", "direction", "weight", "evidence"}
+    assert set(neighbour["evidence"][0]) == {"doc", "line", "text"}
+    assert json.loads(run("concept", "circuit breaker", "--json", index=e5_index))["id"] == data["id"]
+
+
+def test_concepts_json_shape_and_type_filter(e5_index):
+    data = json.loads(run("concepts", "--type", "framework", "--json", index=e5_index))
+    assert data and all(set(c) == {"id", "name", "type", "aliases", "docs", "mentions"} for c in data)
+    assert {c["type"] for c in data} == {"framework"} and isinstance(data[0]["mentions"], int)
+    assert {"Gin", "Kratos"} <= {c["name"] for c in data}
+
+
+def test_batch_search_one_json_line_per_query(e5_index, tmp_path):
+    queries = tmp_path / "q.txt"
+    queries.write_text("saga 补偿\n\nsync.Pool\n", "utf-8")
+    lines = run("search", "--batch", str(queries), "-k", "3", index=e5_index).strip().split("\n")
+    assert [json.loads(line)["query"] for line in lines] == ["saga 补偿", "sync.Pool"]
+    stdin_lines = run("search", "--batch", "-", index=e5_index, input="gin 中间件\n").strip().split("\n")
+    assert json.loads(stdin_lines[0])["query"] == "gin 中间件"
+
+
+def test_neighbors_topics_export(e5_index, tmp_path):
+    near = json.loads(run("neighbors", "Saga", "--json", index=e5_index))
+    far = json.loads(run("neighbors", "Saga", "--depth", "2", "--json", index=e5_index))
+    assert 0 < len(near) < len(far)
+    topics = json.loads(run("topics", "--json", index=e5_index))
+    assert set(topics[0]) == {"id", "label", "size", "members"}
+    run("export", "json", str(tmp_path / "g.json"), index=e5_index)
+    data = json.loads((tmp_path / "g.json").read_text("utf-8"))
+    assert {"nodes", "edges"} <= set(data)
+
+
+def test_eval_prints_the_three_metrics(e5_index, dev_queries):
+    out = run("eval", str(dev_queries), index=e5_index)
+    assert "nDCG@10=" in out and "Recall@10=" in out and "MRR=" in out
+    data = json.loads(run("eval", str(dev_queries), "--json", index=e5_index))
+    assert 0 < data["full"]["ndcg"] <= 1
+
+
+def test_every_command_has_help():
+    for command in app.registered_commands:
+        assert command.callback.__doc__, command.name
+
+
+def _gokg(*args, env=None):
+    return subprocess.run(
+        [sys.executable, "-m", "gokg.cli", *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", ""], "gokg: empty query"),
+        (["concept", "不存在的概念"], "gokg: '不存在的概念' is not a known concept"),
+        (["eval", "/no/such.jsonl"], "gokg: /no/such.jsonl: no such file"),
+        (["ingest", "/no/such/folder"], "gokg: /no/such/folder: no such file or folder"),
+    ],
+)
+def test_errors_are_one_line_without_traceback(hash_index, args, message):
+    proc = _gokg(*args, "--index", str(hash_index))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == proc.stderr.strip().split("\n")[0]
+    assert proc.stderr.startswith(message) and "Traceback" not in proc.stderr
+
+
+def test_index_from_environment_and_old_version_message(hash_index, tmp_path):
+    import shutil
+
+    old = tmp_path / "old"
+    shutil.copytree(hash_index, old)
+    manifest = json.loads((old / "manifest.json").read_text("utf-8"))
+    manifest["format_version"] = 99
+    (old / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    proc = _gokg("concepts", env={"GOKG_INDEX": str(old)})
+    assert proc.returncode == 1 and "format version 99" in proc.stderr and "gokg ingest" in proc.stderr
+
+
+def test_missing_index_is_built_from_seeds_saying_so(tmp_path):
+    proc = _gokg("concept", "Saga", "--json", "--index", str(tmp_path / "idx"), env={"GOKG_ENCODER": "hash"})
+    assert proc.returncode == 0, proc.stderr
+    assert "building it from" in proc.stderr
+    assert json.loads(proc.stdout)["name"] == "Saga"

