@@ -288,6 +288,18 @@ class KnowledgeBase:
             raise InputError(f"format={fmt!r}, must be graphml or json")
         return out
 
+    def context(self, doc: str, line_start: int, line_end: int, around: int = 8) -> list[tuple[int, str]]:
+        """The indexed lines of ``doc`` from ``around`` lines before ``line_start`` to after ``line_end``."""
+        lo, hi = line_start - around, line_end + around
+        lines: list[tuple[int, str]] = []
+        for passage in self.passages:
+            if passage.doc == doc and passage.line_start <= hi and passage.line_end >= lo:
+                for offset, text in enumerate(passage.text.split("\n")):
+                    number = passage.line_start + offset
+                    if lo <= number <= hi:
+                        lines.append((number, text))
+        return sorted(lines)
+
     def files(self) -> list[dict]:
         """The indexed files with their passage and concept counts."""
         passages: dict[str, int] = defaultdict(int)

@@ -1,6 +1,22 @@
-"""gokg UI entry point: a router over the pages (streamlit run ui/app.py)."""
+"""gokg UI entry point (``gokg ui`` or ``streamlit run ui/app.py``): a router over the pages."""
+import sys
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="gokg", page_icon="🕸️", layout="wide")
-st.title("gokg")
-st.write("UI coming in the next change.")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
+
+from ui import state  # noqa: E402
+
+st.set_page_config(page_title="gokg", page_icon=":material/hub:", layout="wide")
+st.sidebar.toggle(state.TEXT["language"][0], key="zh")
+
+if state.ensure_index():
+    pages = [
+        st.Page("pages/search.py", title=state.t("search"), icon=":material/search:", default=True),
+        st.Page("pages/concept.py", title=state.t("concept"), icon=":material/label:"),
+        st.Page("pages/explorer.py", title=state.t("explorer"), icon=":material/hub:"),
+        st.Page("pages/topics.py", title=state.t("topics"), icon=":material/category:"),
+        st.Page("pages/corpus.py", title=state.t("corpus"), icon=":material/library_books:"),
+    ]
+    st.navigation(pages).run()

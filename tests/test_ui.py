@@ -1,0 +1,85 @@
+"""The Streamlit app on the real seeds, driven by AppTest (no browser)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "ui" / "app.py")
+
+
+@pytest.fixture
+def app(e5_index, monkeypatch, tmp_path):
+    monkeypatch.setenv("GOKG_INDEX", str(e5_index))
+    monkeypatch.setenv("GOKG_UPLOADS", str(tmp_path / "uploads"))
+    return AppTest.from_file(APP, default_timeout=120)
+
+
+def _text(at) -> str:
+    return "\n".join(str(m.value) for m in at.markdown) + "\n".join(str(c.value) for c in at.caption)
+
+
+def test_search_page_from_the_url(app):
+    app.query_params["q"] = "saga 补偿"
+    app.run()
+    assert not app.exception
+    assert app.text_input(key="query").value == "saga 补偿"
+    assert any(b.label.startswith("Saga · pattern") for b in app.button)
+    assert "Saga 协调器核心逻辑" in _text(app) or "OrderSagaCoordinator" in _text(app)
+    assert "<mark>" in _text(app)
+
+
+def test_article_text_is_escaped(app, monkeypatch, tmp_path):
+    from gokg import KnowledgeBase
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "xss.md").write_text("# 熔断\n\n熔断器 <script>alert('x')</script> 保护下游。\n", "utf-8")
+    KnowledgeBase.build([corpus], tmp_path / "idx", encoder="hash")
+    monkeypatch.setenv("GOKG_INDEX", str(tmp_path / "idx"))
+    app.query_params["q"] = "熔断器"
+    app.run()
+    text = _text(app)
+    assert "&lt;script&gt;" in text and "<script>" not in text
+
+
+def test_concept_page(app):
+    app.switch_page("pages/concept.py")
+    app.query_params["name"] = "熔断器"
+    app.run()
+    assert not app.exception
+    assert app.header[0].value == "Circuit Breaker"
+    assert "熔断器" in _text(app)
+    assert any(e.label.startswith("related_to") for e in app.expander)
+
+
+def test_explorer_page(app):
+    app.switch_page("pages/explorer.py")
+    app.query_params["name"] = "Saga"
+    app.run()
+    assert not app.exception
+    app.slider[0].set_value(2).run()
+    assert not app.exception
+    assert "concepts" in app.caption[0].value
+
+
+def test_topics_page(app):
+    app.switch_page("pages/topics.py")
+    app.run()
+    assert not app.exception
+    assert len(app.expander) >= 3
+
+
+def test_corpus_page(app):
+    app.switch_page("pages/corpus.py")
+    app.run()
+    assert not app.exception
+    files = app.dataframe[0].value
+    assert set(files["doc"]) == {p.name for p in (Path(APP).parents[1] / "seeds").iterdir()}
+
+
+def test_chinese_interface(app):
+    app.run()
+    app.toggle(key="zh").set_value(True).run()
+    assert app.text_input(key="query").label == "搜索文章（中文或英文）"

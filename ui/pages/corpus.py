@@ -1,0 +1,43 @@
+"""Corpus: the indexed files; add articles and re-ingest, keeping the old index if anything fails."""
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from gokg import KnowledgeBase
+from ingest.errors import GokgError
+from ingest.read import SUFFIXES
+from ui.state import MAX_UPLOAD_BYTES, corpus_dirs, index_dir, kb, t, uploads_dir
+
+st.header(t("corpus"))
+st.subheader(t("indexed_files"))
+st.dataframe(pd.DataFrame(kb().files()), hide_index=True, width="stretch")
+problems = kb().manifest.get("problems", [])
+if problems:
+    st.subheader(t("skipped"))
+    st.dataframe(pd.DataFrame(problems), hide_index=True)
+
+uploads = st.file_uploader(t("upload"), type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True)
+if st.button(t("reingest"), type="primary"):
+    target = uploads_dir()
+    for upload in uploads or []:
+        name = Path(upload.name).name  # never a path: uploads stay inside the corpus folder
+        if name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES:
+            st.error(f"{upload.name}: not a .txt, .md or .html file")
+            continue
+        if upload.size > MAX_UPLOAD_BYTES:
+            st.error(f"{upload.name}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+            continue
+        (target / name).write_bytes(upload.getvalue())
+    bar = st.progress(0.0)
+    try:
+        report = KnowledgeBase.build(
+            corpus_dirs(), index_dir(), progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=stage)
+        ).report
+    except GokgError as exc:
+        st.error(f"{exc} — the previous index is still in use")
+    else:
+        st.success(f"{report.files} files, {report.passages} passages ({report.embedded} embedded)")
+        for problem in report.problems:
+            st.warning(f"{problem.path}: {problem.reason}")
+        st.rerun()

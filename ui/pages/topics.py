@@ -1,0 +1,16 @@
+"""Topics: communities of the concept graph with labels, sizes, members and a chart."""
+import pandas as pd
+import streamlit as st
+
+from ui.state import escape, kb, open_concept, t
+
+topics = kb().topics()
+st.header(t("topics"))
+st.subheader(t("topic_sizes"))
+st.bar_chart(pd.DataFrame({"topic": [tp.label for tp in topics], "size": [tp.size for tp in topics]}).set_index("topic"))
+for topic in topics:
+    with st.expander(f"{topic.label} ({topic.size})"):
+        st.markdown(escape(", ".join(topic.members)))
+        pick = st.selectbox(t("open_concept"), ["—"] + topic.members, key=f"topic-{topic.id}")
+        if pick != "—":
+            open_concept(pick)
