@@ -162,11 +162,12 @@ def concept(
 @app.command()
 def concepts(
     type: Annotated[Optional[str], typer.Option("--type", help="framework, library, tool, pattern, protocol, platform, language or concept.")] = None,
+    discovered: Annotated[bool, typer.Option("--discovered", help="Only concepts found beyond the lexicon.")] = False,
     index: IndexOption = DEFAULT_INDEX,
     as_json: JsonOption = False,
 ) -> None:
     """List the concepts found in the indexed articles."""
-    items = _open(index).concepts(type=type)
+    items = _open(index).concepts(type=type, discovered=True if discovered else None)
     if as_json:
         _echo_json([asdict(c) for c in items])
         return
@@ -232,13 +233,30 @@ def eval_(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Argument(help="graphml or json (networkx node-link data).")],
-    out: Annotated[Path, typer.Argument(help="Output file.")],
+    format: Annotated[str, typer.Argument(help="graphml, json (networkx node-link data) or neo4j (CSV for neo4j-admin import).")],
+    out: Annotated[Path, typer.Argument(help="Output file (a folder for neo4j).")],
     index: IndexOption = DEFAULT_INDEX,
 ) -> None:
     """Export the concept graph."""
     path = _open(index).export(format, out)
     typer.echo(f"wrote {path}")
+
+
+@app.command()
+def report(index: IndexOption = DEFAULT_INDEX, as_json: JsonOption = False) -> None:
+    """Review the graph: counts by type, relations by type and source, components, possible duplicates."""
+    data = _open(index).report()
+    if as_json:
+        _echo_json(data)
+        return
+    typer.echo(f"{data['concepts']} concepts ({data['discovered']} discovered), {data['relations']} relations, {data['components']} components")
+    typer.echo("concepts by type:   " + ", ".join(f"{k} {v}" for k, v in data["concepts_by_type"].items()))
+    typer.echo("relations by type:  " + ", ".join(f"{k} {v}" for k, v in data["relations_by_type"].items()))
+    typer.echo("relations by source: " + ", ".join(f"{k} {v}" for k, v in data["relations_by_type_and_origin"].items()))
+    for component in data["largest_components"]:
+        typer.echo(f"component of {component['size']}: {', '.join(component['top'])}")
+    for a, b in data["possible_duplicates"]:
+        typer.echo(f"possible duplicate: {a} / {b}")
 
 
 @app.command()

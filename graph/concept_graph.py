@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ingest.models import Concept, Mention, Relation
+from ingest.models import Concept, Evidence, Mention, Relation
 
 __all__ = [
     "build_graph",
@@ -23,12 +23,20 @@ __all__ = [
     "to_node_link",
     "from_node_link",
     "write_graphml",
+    "write_neo4j_csv",
+    "graph_report",
     "undirected_weighted",
 ]
 
 
-def build_graph(concepts: list[Concept], mentions: list[Mention], relations: list[Relation]) -> nx.MultiDiGraph:
+def build_graph(
+    concepts: list[Concept],
+    mentions: list[Mention],
+    relations: list[Relation],
+    definitions: dict[str, Evidence] | None = None,
+) -> nx.MultiDiGraph:
     """One node per mentioned concept, one edge per (source, relation, target) with its evidence."""
+    definitions = definitions or {}
     counts = Counter(m.concept_id for m in mentions)
     docs: dict[str, list[str]] = defaultdict(list)
     for mention in mentions:
@@ -46,6 +54,7 @@ def build_graph(concepts: list[Concept], mentions: list[Mention], relations: lis
                 mentions=counts[concept.id],
                 description=concept.description,
                 discovered=concept.discovered,
+                definition=asdict(definitions[concept.id]) if concept.id in definitions else {},
             )
     for relation in relations:
         if relation.source in G and relation.target in G and relation.source != relation.target:
@@ -143,10 +152,77 @@ def from_node_link(data: dict) -> nx.MultiDiGraph:
 
 
 def write_graphml(G: nx.MultiDiGraph, path: str | Path) -> None:
-    """GraphML cannot hold lists: list attributes are written as JSON strings."""
+    """GraphML cannot hold lists or dicts: those attributes are written as JSON strings."""
+
+    def flat(data: dict) -> dict:
+        return {k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v for k, v in data.items()}
+
     H = nx.MultiDiGraph()
     for node, data in G.nodes(data=True):
-        H.add_node(node, **{k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in data.items()})
+        H.add_node(node, **flat(data))
     for u, v, key, data in G.edges(keys=True, data=True):
-        H.add_edge(u, v, key=key, **{k: json.dumps(x, ensure_ascii=False) if isinstance(x, list) else x for k, x in data.items()})
+        H.add_edge(u, v, key=key, **flat(data))
     nx.write_graphml(H, str(path))
+
+
+def write_neo4j_csv(G: nx.MultiDiGraph, folder: str | Path) -> list[Path]:
+    """``nodes.csv`` and ``relationships.csv`` in the header format of ``neo4j-admin database import``
+    (arrays separated by ``;``)::
+
+        neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv
+    """
+    import csv
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    nodes, rels = folder / "nodes.csv", folder / "relationships.csv"
+    with nodes.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["id:ID", "name", "type", "aliases:string[]", "docs:string[]", "mentions:int", "discovered:boolean", ":LABEL"])
+        for node, d in G.nodes(data=True):
+            label = "Concept;" + d.get("type", "concept").capitalize()
+            writer.writerow([node, d.get("name", node), d.get("type", ""), ";".join(d.get("aliases", [])),
+                             ";".join(d.get("docs", [])), d.get("mentions", 0), str(bool(d.get("discovered"))).lower(), label])
+    with rels.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow([":START_ID", ":END_ID", ":TYPE", "weight:float", "origin", "evidence"])
+        for u, v, d in G.edges(data=True):
+            writer.writerow([u, v, d.get("relation", "related_to").upper(), d.get("weight", 1.0), d.get("origin", ""),
+                             json.dumps(d.get("evidence", []), ensure_ascii=False)])
+    return [nodes, rels]
+
+
+def graph_report(G: nx.MultiDiGraph, top: int = 5) -> dict:
+    """Counts by type, relations by type and origin, the largest components and possible duplicates."""
+    import difflib
+
+    from ingest.normalize import alias_key
+
+    by_type = Counter(d.get("type") for _, d in G.nodes(data=True))
+    relations = Counter(d.get("relation") for _, _, d in G.edges(data=True))
+    origins = Counter(f"{d.get('relation')}/{d.get('origin')}" for _, _, d in G.edges(data=True))
+    components = sorted(nx.weakly_connected_components(G), key=len, reverse=True)
+    keys = {n: alias_key(d.get("name", n)) for n, d in G.nodes(data=True)}
+    duplicates = []
+    names = sorted(keys)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            ka, kb = keys[a], keys[b]
+            close = difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.85
+            nested = min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka)
+            if close or nested:
+                duplicates.append([G.nodes[a]["name"], G.nodes[b]["name"]])
+    return {
+        "concepts": G.number_of_nodes(),
+        "relations": G.number_of_edges(),
+        "discovered": sum(1 for _, d in G.nodes(data=True) if d.get("discovered")),
+        "concepts_by_type": dict(by_type.most_common()),
+        "relations_by_type": dict(relations.most_common()),
+        "relations_by_type_and_origin": dict(origins.most_common()),
+        "components": len(components),
+        "largest_components": [
+            {"size": len(c), "top": [G.nodes[n]["name"] for n in sorted(c, key=lambda n: -G.nodes[n].get("mentions", 0))[:top]]}
+            for c in components[:top]
+        ],
+        "possible_duplicates": duplicates,
+    }

@@ -228,6 +228,8 @@ class KnowledgeBase:
             mentions=[{"doc": doc, "line": line} for doc, line in mentions],
             neighbors=self._neighbors(cid, depth=1),
             description=node.get("description", ""),
+            definition=dict(node.get("definition") or {}),
+            discovered=bool(node.get("discovered", False)),
         )
 
     def neighbors(self, name: str, depth: int = 1, relations: set[str] | None = None) -> list[Neighbor]:
@@ -255,13 +257,15 @@ class KnowledgeBase:
         """The concept's neighbourhood as a networkx graph with all node and edge attributes."""
         return concept_graph.neighborhood(self.graph, self.resolve(name), depth)
 
-    def concepts(self, type: str | None = None) -> list[ConceptSummary]:
+    def concepts(self, type: str | None = None, *, discovered: bool | None = None) -> list[ConceptSummary]:
+        """Concepts found in the articles, most mentioned first; ``discovered=True`` keeps those found
+        beyond the lexicon."""
         if type is not None and type not in CONCEPT_TYPES:
             raise InputError(f"type={type!r}, must be one of {', '.join(CONCEPT_TYPES)}")
         out = [
             ConceptSummary(cid, d["name"], d["type"], list(d["aliases"]), list(d["docs"]), int(d["mentions"]))
             for cid, d in self.graph.nodes(data=True)
-            if type is None or d["type"] == type
+            if (type is None or d["type"] == type) and (discovered is None or bool(d.get("discovered")) == discovered)
         ]
         return sorted(out, key=lambda c: (-c.mentions, c.name))
 
@@ -284,9 +288,15 @@ class KnowledgeBase:
             store.write_json(out, concept_graph.to_node_link(self.graph))
         elif fmt == "graphml":
             concept_graph.write_graphml(self.graph, out)
+        elif fmt == "neo4j":
+            concept_graph.write_neo4j_csv(self.graph, out)
         else:
-            raise InputError(f"format={fmt!r}, must be graphml or json")
+            raise InputError(f"format={fmt!r}, must be graphml, json or neo4j")
         return out
+
+    def report(self) -> dict:
+        """A review of the graph's quality: counts, relation sources, components, possible duplicates."""
+        return concept_graph.graph_report(self.graph)
 
     def context(self, doc: str, line_start: int, line_end: int, around: int = 8) -> list[tuple[int, str]]:
         """The indexed lines of ``doc`` from ``around`` lines before ``line_start`` to after ``line_end``."""
@@ -372,7 +382,7 @@ def _write(tmp: Path, corpus: Corpus, settings: Settings, encoder: Encoder) -> N
         ],
     )
     store.write_jsonl(tmp / "mentions.jsonl", (asdict(m) for m in corpus.mentions))
-    graph = concept_graph.build_graph(corpus.concepts, corpus.mentions, corpus.relations)
+    graph = concept_graph.build_graph(corpus.concepts, corpus.mentions, corpus.relations, corpus.definitions)
     store.write_json(tmp / "graph.json", concept_graph.to_node_link(graph))
     manifest = store.manifest_for(
         encoder_name=encoder.name,

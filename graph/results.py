@@ -95,10 +95,14 @@ class ConceptInfo(_Record):
     mentions: list[dict]
     neighbors: list[Neighbor]
     description: str = ""
+    definition: dict = field(default_factory=dict)  # {"doc", "line", "text"}: where an article defines it
+    discovered: bool = False
 
     def to_dict(self) -> dict:
+        """The CLI contract's fields; description, definition and discovered are shown on concept pages."""
         data = asdict(self)
-        data.pop("description")  # the CLI contract; the description is shown on concept pages
+        for extra in ("description", "definition", "discovered"):
+            data.pop(extra)
         return data
 
     def _repr_html_(self) -> str:

@@ -4,6 +4,7 @@ weighted reciprocal-rank fusion; the query is linked to concepts, whose aliases 
 from __future__ import annotations
 
 import difflib
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,10 +32,10 @@ class FusionWeights:
     """Weights of each ranked list in reciprocal-rank fusion, tuned on the dev set as a whole."""
 
     bm25: float = 1.0
-    expanded: float = 0.5
-    dense: float = 1.0
-    concept: float = 0.5
-    rrf_k: int = 60
+    expanded: float = 1.5
+    dense: float = 0.5
+    concept: float = 1.0
+    rrf_k: int = 30
     depth: int = 100  # how deep each list is read
 
 
@@ -115,14 +116,20 @@ class Searcher:
         """Passages that mention the linked concepts; graph neighbours add a weaker signal."""
         score: dict[int, float] = defaultdict(float)
         for concept in linked:
+            # A concept that few passages mention says more about a passage than one that many do.
+            weight = concept.score * self._idf(concept.id)
             for pid in self.concept_passages.get(concept.id, ()):
-                score[pid] += concept.score
+                score[pid] += weight
             if concept.id in self.graph:
                 for neighbour in set(self.graph.successors(concept.id)) | set(self.graph.predecessors(concept.id)):
                     for pid in self.concept_passages.get(neighbour, ()):
-                        score[pid] += 0.1 * concept.score
+                        score[pid] += 0.1 * weight
         ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))
         return ranked[:depth]
+
+    def _idf(self, concept_id: str) -> float:
+        df = len(self.concept_passages.get(concept_id, ())) or 1
+        return math.log(1 + len(self.passages) / df)
 
     def search(self, query: str, k: int = 10, signals=SIGNALS) -> SearchResult:
         query = (query or "").strip()

@@ -16,10 +16,14 @@ from itertools import combinations
 from .lexicon import ConceptMatcher, Match
 from .models import Concept, Evidence, Mention, Passage, Relation
 
-__all__ = ["find_mentions", "extract_relations"]
+__all__ = ["find_mentions", "extract_relations", "find_definitions"]
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _MAX_GAP = 16
+_COORDINATION = re.compile(r"^\s*([、,，/&]|和|与|及|以及|或|and|or)\s*$", re.I)
+_PROVIDERS = {"framework", "library", "tool", "platform"}
+_WHOLE_OF_PARTS = re.compile(r"([^，,。；;]{1,30}?)由([^。；;]{2,80}?)(?:等|三者|四者|几部分|几个部分)?(?:协同)?(?:构成|组成)")
+_CHOICE_AMONG = re.compile(r"(.{1,20}?)的?(?:取舍|选型|选择|之争)\s*[:：]")
 # (relation, regex on the text between two mentions A … B, whether the relation points B -> A)
 _CUES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
     ("alternative_to", re.compile(r"(\bvs\.?\b|\bVS\b|versus|替代|取代|代替|而非|而不是|相比|对比|优于|不如|or\b)", re.I), False),
@@ -53,6 +57,29 @@ def find_mentions(passages: list[Passage], matcher: ConceptMatcher) -> list[Ment
                 Mention(match.concept_id, passage.doc, _line_of(passage, match.start), passage.id, match.surface)
             )
     return mentions
+
+
+_DEFINITION = re.compile(r"^\s*(?:[（(][^)）]{1,40}[)）])?\s*(?:是一种|是一个|是一款|是(?!否)|指的是|作为|is an?\b|refers to)", re.I)
+
+
+def find_definitions(passages: list[Passage], matcher: ConceptMatcher) -> dict[str, Evidence]:
+    """The first sentence that defines a concept: ``X 是…``, ``X（…）是…``, ``X is a …``."""
+    found: dict[str, Evidence] = {}
+    for passage in passages:
+        if passage.kinds and passage.kinds[-1] == "code" and "paragraph" not in passage.kinds:
+            continue
+        for sentence in _SENTENCE.finditer(passage.text):
+            raw = sentence.group()
+            text = raw.lstrip(" •·-*\t")
+            lead = len(raw) - len(text)
+            matches = matcher.find(text)
+            if not matches or matches[0].start > 0 or matches[0].concept_id in found:
+                continue
+            rest = text[matches[0].end :]
+            if _DEFINITION.match(rest) and len(text) >= 12:
+                line = _line_of(passage, sentence.start() + lead)
+                found[matches[0].concept_id] = Evidence(passage.doc, line, text.strip()[:300])
+    return found
 
 
 def extract_relations(
@@ -90,44 +117,122 @@ def _relations_in(passage: Passage, matcher: ConceptMatcher, types: dict[str, st
     text = passage.text
     if "mermaid" in passage.kinds:
         yield from _mermaid_relations(text, matcher)
-    for line_match in re.finditer(r"[^\n]+", text) if "table" in passage.kinds else ():
-        row = line_match.group()
-        yield from (
-            (a, "alternative_to", b, line_match.start(), "table") for a, b in _table_header_pairs(row, matcher, types)
-        )
+    if "table" in passage.kinds:
+        yield from _table_relations(text, matcher, types)
     for sentence in _SENTENCE.finditer(text):
-        matches = _distinct(matcher.find(sentence.group()))
-        for first, second in zip(matches, matches[1:]):
-            between = sentence.group()[first.end : second.start]
-            if len(between) > _MAX_GAP or first.concept_id == second.concept_id:
+        yield from _sentence_relations(sentence.group(), sentence.start(), matcher, types)
+
+
+def _groups(sentence: str, matches: list[Match]) -> list[list[Match]]:
+    """Mentions joined by 、 , / 和 与 及 form one coordinated group ("go-micro, Kitex 内置服务发现")."""
+    groups: list[list[Match]] = []
+    for match in matches:
+        if groups:
+            gap = sentence[groups[-1][-1].end : match.start]
+            if _COORDINATION.match(gap):
+                groups[-1].append(match)
                 continue
-            for rtype, cue, _ in _CUES:
-                if cue.search(between):
-                    allowed = _RELATION_TYPES_BY_TARGET.get(rtype)
-                    if allowed and types.get(second.concept_id) not in allowed:
-                        continue
-                    if rtype == "alternative_to" and types.get(first.concept_id) != types.get(second.concept_id):
-                        continue
-                    yield first.concept_id, rtype, second.concept_id, sentence.start() + first.start, "pattern"
-                    break
+        groups.append([match])
+    return groups
+
+
+def _sentence_relations(sentence: str, offset: int, matcher: ConceptMatcher, types: dict[str, str]):
+    matches = _distinct(matcher.find(sentence))
+    if len(matches) < 2:
+        return
+    whole = _WHOLE_OF_PARTS.search(sentence)
+    if whole:
+        # "GMP 模型由 G(goroutine)、M(OS 线程)、P(...)三者协同构成": the parts are part_of the whole.
+        owners = [m for m in matches if m.end <= whole.start(1) + len(whole.group(1)) and m.start >= whole.start(1)]
+        parts = [m for m in matches if whole.start(2) <= m.start < whole.end(2)]
+        for owner in owners[-1:]:
+            for part in parts:
+                if part.concept_id != owner.concept_id:
+                    yield part.concept_id, "part_of", owner.concept_id, offset + part.start, "pattern"
+    choice = _CHOICE_AMONG.search(sentence)
+    if choice:
+        # "服务网格的取舍:Linkerd vs 自研Sidecar": each option is_a the category being chosen.
+        category = [m for m in matches if m.end <= choice.end(1)]
+        options = [m for m in matches if m.start >= choice.end()]
+        for cat in category[-1:]:
+            for option in options:
+                if option.concept_id != cat.concept_id and types.get(cat.concept_id) in ("pattern", "concept"):
+                    yield option.concept_id, "is_a", cat.concept_id, offset + option.start, "pattern"
+    groups = _groups(sentence, matches)
+    for left, right in zip(groups, groups[1:]):
+        between = sentence[left[-1].end : right[0].start]
+        rtype = _relation_between(between, left, right, types)
+        if rtype is None:
+            continue
+        for first in left:
+            for second in right:
+                if first.concept_id == second.concept_id:
+                    continue
+                allowed = _RELATION_TYPES_BY_TARGET.get(rtype)
+                if allowed and types.get(second.concept_id) not in allowed:
+                    continue
+                if rtype == "alternative_to" and types.get(first.concept_id) != types.get(second.concept_id):
+                    continue
+                yield first.concept_id, rtype, second.concept_id, offset + first.start, "pattern"
+
+
+def _relation_between(between: str, left: list[Match], right: list[Match], types: dict[str, str]) -> str | None:
+    if len(between) > _MAX_GAP:
+        return None
+    for rtype, cue, _ in _CUES:
+        if cue.search(between):
+            return rtype
+    # "OpenTelemetry 全链路追踪", "zap结构化日志": a tool named right before the concept it provides.
+    if not between.strip() and types.get(left[-1].concept_id) in _PROVIDERS and types.get(right[0].concept_id) in ("concept", "pattern"):
+        return "implements"
+    return None
 
 
 def _distinct(matches: list[Match]) -> list[Match]:
     return [m for i, m in enumerate(matches) if i == 0 or m.concept_id != matches[i - 1].concept_id]
 
 
-def _table_header_pairs(row: str, matcher: ConceptMatcher, types: dict[str, str]):
-    """A comparison table's header (``特性 gRPC REST/JSON``): the concepts it compares are alternatives."""
+def _table_relations(text: str, matcher: ConceptMatcher, types: dict[str, str]):
+    """Comparison tables: the concepts a header compares (``特性 gRPC REST/JSON``) and the concepts that
+    open the rows (``chaos-mesh …`` / ``go-chaos …`` / ``litmuschaos …``) are alternatives."""
+    leaders: list[tuple[Match, int]] = []
+    above = ""
+    offset = 0
+    for row in text.split("\n"):
+        start, previous = offset, above
+        offset += len(row) + 1
+        above = row
+        if not row.strip():
+            continue
+        if len(_cells(previous)) < 3:  # only the first row of a table is its header
+            for a, b in _table_header_pairs(row, matcher):
+                yield a, "alternative_to", b, start, "table"
+        cells = _cells(row)
+        if len(cells) >= 3 and not re.search(r"[。，,]|-->|[{}]", row):
+            first = _distinct(matcher.find(cells[0]))
+            if len(first) == 1 and first[0].start == 0:
+                leaders.append((first[0], start))
+    for (a, where), (b, _) in combinations(leaders[:6], 2):
+        if a.concept_id != b.concept_id and types.get(a.concept_id) == types.get(b.concept_id):
+            yield a.concept_id, "alternative_to", b.concept_id, where, "table"
+
+
+def _cells(row: str) -> list[str]:
+    return [c for c in re.split(r"\t|\s{2,}|\s*\|\s*| ", row.strip().strip("|")) if c.strip()]
+
+
+def _table_header_pairs(row: str, matcher: ConceptMatcher):
+    """A comparison table's header: a dimension label, then the concepts it compares."""
     if re.search(r"[。，,：:{}\[\]()]|-->|//|#", row) or len(row) > 80:
         return
     matches = _distinct(matcher.find(row))
-    cells = re.split(r"\t|\s{2,}|\s*\|\s*| ", row.strip().strip("|"))
+    cells = _cells(row)
     if len(matches) < 2 or len(cells) < 3 or len(cells) > 6:
         return
     if matcher.find(cells[0]):
         return  # the first cell names a row, not a dimension: this is a data row
     for a, b in combinations(matches[:4], 2):
-        if a.concept_id != b.concept_id and types.get(a.concept_id) == types.get(b.concept_id):
+        if a.concept_id != b.concept_id:
             yield a.concept_id, b.concept_id
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 
+from .discover import discover_concepts
 from .embed import Encoder
-from .extract import extract_relations, find_mentions
+from .extract import extract_relations, find_definitions, find_mentions
 from .lexicon import ConceptMatcher, load_lexicon
-from .models import Concept, Document, Mention, Passage, Problem, Relation
+from .models import Concept, Document, Evidence, Mention, Passage, Problem, Relation
 from .passages import make_passages
 from .read import read_documents
 from .settings import Settings
@@ -31,6 +32,7 @@ class Corpus:
     concepts: list[Concept]
     mentions: list[Mention]
     relations: list[Relation]
+    definitions: dict[str, Evidence]
     vectors: np.ndarray
     problems: list[Problem] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
@@ -71,13 +73,19 @@ def ingest(
             )
         )
     concepts = load_lexicon(settings.lexicon)
+    if settings.discover:
+        concepts, discovered = discover_concepts(passages, concepts)
+        concepts = concepts + discovered
     matcher = ConceptMatcher(concepts)
     mentions = find_mentions(passages, matcher)
     relations = extract_relations(
         passages, matcher, concepts, min_cooccurrence=settings.min_cooccurrence, min_npmi=settings.min_npmi
     )
+    definitions = find_definitions(passages, matcher)
     vectors, embedded = _embed(passages, encoder, cache or {}, progress, batch_size)
-    return Corpus(documents, passages, concepts, mentions, relations, vectors, problems, [Path(p) for p in paths], embedded)
+    return Corpus(
+        documents, passages, concepts, mentions, relations, definitions, vectors, problems, [Path(p) for p in paths], embedded
+    )
 
 
 def _embed(passages, encoder, cache, progress, batch_size) -> tuple[np.ndarray, int]:

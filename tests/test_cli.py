@@ -121,3 +121,15 @@ def test_missing_index_is_built_from_seeds_saying_so(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "building it from" in proc.stderr
     assert json.loads(proc.stdout)["name"] == "Saga"
+
+
+def test_report_and_discovered_and_neo4j(e5_index, tmp_path):
+    report = json.loads(run("report", "--json", index=e5_index))
+    assert report["concepts"] > 100 and report["relations_by_type"]["uses"] > 0
+    assert {"largest_components", "possible_duplicates", "relations_by_type_and_origin"} <= set(report)
+    discovered = json.loads(run("concepts", "--discovered", "--json", index=e5_index))
+    assert "SonarQube" in {c["name"] for c in discovered}
+    run("export", "neo4j", str(tmp_path / "neo"), index=e5_index)
+    header = (tmp_path / "neo" / "nodes.csv").read_text("utf-8").split("\n")[0]
+    assert header.startswith("id:ID,name,type,aliases:string[]")
+    assert (tmp_path / "neo" / "relationships.csv").read_text("utf-8").startswith(":START_ID,:END_ID,:TYPE")

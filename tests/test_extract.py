@@ -1,0 +1,83 @@
+"""Concept discovery beyond the lexicon, definitions, and relation rules, on small articles."""
+from __future__ import annotations
+
+from ingest.discover import discover_concepts
+from ingest.extract import extract_relations, find_definitions
+from ingest.lexicon import ConceptMatcher, load_lexicon
+from ingest.models import Document
+from ingest.passages import make_passages
+from ingest.structure import parse_blocks
+
+ARTICLE = """# Watermill 实战
+
+Watermill 框架是一个用于构建事件驱动应用的 Go 库，统一了 Kafka、NATS 等消息后端。
+
+## 幂等消费者（Idempotent Consumer）
+
+幂等消费者（Idempotent Consumer）模式保证同一条消息被重复投递时只处理一次。
+
+```go
+import "github.com/ThreeDotsLabs/watermill"
+```
+
+## 与 Kafka 集成
+
+在订单服务中，Watermill 框架订阅 Kafka 主题，并由 Idempotent Consumer 去重。
+
+## 对比
+
+特性 Watermill Sarama
+抽象层次 高 低
+"""
+
+
+def _passages(text: str):
+    doc = Document("w.md", "w.md", text, "0")
+    return make_passages(doc, parse_blocks(text))
+
+
+def test_discovers_concepts_the_lexicon_does_not_know():
+    lexicon = load_lexicon()
+    assert ConceptMatcher(lexicon).lookup("Watermill") is None
+    _, discovered = discover_concepts(_passages(ARTICLE), lexicon)
+    by_name = {c.name: c for c in discovered}
+    assert by_name["Watermill"].type == "framework" and by_name["Watermill"].discovered
+    assert "github.com/ThreeDotsLabs/watermill" in by_name["Watermill"].aliases  # one node, not two
+    assert by_name["Idempotent Consumer"].aliases == ("Idempotent Consumer", "幂等消费者")
+    assert by_name["Idempotent Consumer"].type == "pattern"
+
+
+def test_ordinary_capitalised_words_are_not_concepts():
+    text = "## Example\n\nThe Server sends a Request. Example output follows. The Server is fine.\n\nThe Request again.\n"
+    _, discovered = discover_concepts(_passages(text), load_lexicon())
+    assert discovered == []
+
+
+def test_a_pair_adds_an_alias_to_a_known_concept_without_merging_two():
+    text = "断路保护器（Circuit Breaker）在下游故障时快速失败。\n\n熔断器（Rate Limiting）写错也不会合并两个概念。\n"
+    updated, _ = discover_concepts(_passages(text), load_lexicon())
+    by_id = {c.id: c for c in updated}
+    assert "断路保护器" in by_id["circuit-breaker"].aliases
+    assert "熔断器" not in by_id["rate-limiting"].aliases
+
+
+def test_relations_from_sentences_tables_and_lists():
+    lexicon, discovered = discover_concepts(_passages(ARTICLE), load_lexicon())
+    concepts = lexicon + discovered
+    matcher = ConceptMatcher(concepts)
+    text = ARTICLE + "\ngRPC 基于 HTTP/2 多路复用。\n\ngo-micro, Kitex 内置服务发现、熔断。\n\nGMP 模型由 G(goroutine)、M(OS 线程)、P 三者协同构成。\n"
+    relations = {(r.source, r.type, r.target): r for r in extract_relations(_passages(text), matcher, concepts)}
+    assert ("grpc", "uses", "http/2") in relations
+    assert ("go-micro", "implements", "service-discovery") in relations
+    assert ("kitex", "implements", "circuit-breaker") in relations
+    assert ("goroutine", "part_of", "gmp-scheduler") in relations
+    assert ("watermill", "alternative_to", "kafka") in relations  # header "特性 Watermill Sarama" (a Kafka client)
+    evidence = relations[("grpc", "uses", "http/2")].evidence[0]
+    assert evidence.text == "gRPC 基于 HTTP/2 多路复用。" and evidence.line == text.split("\n").index(evidence.text) + 1
+
+
+def test_definition_sentences():
+    concepts = load_lexicon()
+    text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"
+    found = find_definitions(_passages(text), ConceptMatcher(concepts))
+    assert found["saga"].text.startswith("Saga 模式是一种") and found["saga"].line == 3
