@@ -22,7 +22,7 @@ setup-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[st,test]'
 
 ingest: setup
-	$(BIN)/python -m gokg.cli ingest --index $(INDEX) --if-stale
+	$(BIN)/python -m gokg.cli ingest --index $(INDEX)
 
 ui: setup
 	@echo "gokg UI: http://localhost:$(PORT)"

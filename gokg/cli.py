@@ -75,15 +75,18 @@ def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt, .md, .html); default: the bundled seeds/.")] = None,
     index: IndexOption = DEFAULT_INDEX,
     encoder: Annotated[Optional[str], typer.Option(envvar="GOKG_ENCODER", help="e5 (default), hash, or sentence-transformers:NAME_OR_PATH.")] = None,
-    if_stale: Annotated[bool, typer.Option("--if-stale", help="Do nothing when the index is already built from these files.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the index is already built from these files.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Read articles and build the index (atomically: a failed ingest keeps the old index)."""
     from gokg import KnowledgeBase
 
     sources = paths or [seeds_dir()]
-    if if_stale and KnowledgeBase.is_current(sources, index, encoder):
-        typer.echo(f"index {index} is current: nothing to do")
+    if not force and KnowledgeBase.is_current(sources, index, encoder):
+        if as_json:
+            _echo_json({"index_dir": str(index), "current": True})
+        else:
+            typer.echo(f"index {index} is current (same files, encoder and lexicon): nothing to do; --force rebuilds")
         return
     kb = _build(sources, index, encoder)
     report = kb.report

@@ -132,15 +132,17 @@ class KnowledgeBase:
 
     @staticmethod
     def is_current(paths: list[str | Path], index_dir: str | Path, encoder: str | None = None) -> bool:
-        """Whether the index at ``index_dir`` was built from exactly these files, with this encoder,
-        lexicon and format version (so ingesting again would change nothing)."""
+        """Whether the index at ``index_dir`` was built from exactly these files, with this encoder
+        (default: e5), this version's settings, lexicon and format (so ingesting again changes nothing)."""
         try:
             manifest = store.read_manifest(Path(index_dir))
         except Exception:  # noqa: BLE001 - missing or old index: not current
             return False
         settings = Settings.from_dict(manifest.get("settings", {}))
-        if manifest["encoder"]["name"] != (encoder or settings.encoder) and encoder is not None:
+        if manifest["encoder"]["name"] != (encoder or Settings().encoder):
             return False
+        if settings != Settings(encoder=settings.encoder, lexicon=settings.lexicon):
+            return False  # built with other settings than this version's defaults
         if manifest.get("lexicon_hash") != lexicon_hash(settings.lexicon):
             return False
         return source_hashes([Path(p) for p in paths]) == manifest.get("sources")

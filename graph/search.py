@@ -61,6 +61,7 @@ class Searcher:
         self.encode_query = encode_query
         self.weights = weights
         self.matcher = ConceptMatcher(concepts)
+        self._passage_tokens: dict[int, frozenset[str]] = {}
         self._ascii_keys = {alias_key(a): c.id for c in concepts for a in c.aliases if a.isascii() and len(a) >= 5}
         self.passage_concepts: dict[int, list[str]] = defaultdict(list)
         self.concept_passages: dict[str, set[int]] = defaultdict(set)
@@ -174,7 +175,9 @@ class Searcher:
         return SearchResult(query=query, concepts=linked, hits=hits)
 
     def _matched_terms(self, query: str, passage: Passage) -> list[str]:
-        text_tokens = set(self.tokenizer(passage.section + "\n" + passage.text))
+        text_tokens = self._passage_tokens.get(passage.id)
+        if text_tokens is None:  # tokenized on first use, then kept: hits recur across queries
+            text_tokens = self._passage_tokens[passage.id] = frozenset(self.tokenizer(passage.section + "\n" + passage.text))
         return [t for t in dict.fromkeys(self.tokenizer(query)) if t in text_tokens]
 
 

@@ -39,9 +39,12 @@ class Corpus:
     embedded: int = 0  # how many passages were actually run through the encoder (the rest came from cache)
 
 
-def embed_text(passage: Passage) -> str:
-    """What the encoder sees: the heading path, then the passage."""
-    return f"{passage.section}\n{passage.text}" if passage.section else passage.text
+def embed_text(passage: Passage, with_section: bool = True) -> str:
+    """What the encoder sees: the heading path (its last two levels), then the passage."""
+    if not with_section or not passage.section:
+        return passage.text
+    section = " > ".join(passage.section.split(" > ")[-2:])
+    return passage.text if passage.text.startswith(section) else f"{section}\n{passage.text}"
 
 
 def text_hash(text: str) -> str:

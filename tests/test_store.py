@@ -100,7 +100,8 @@ def test_unchanged_reingest_embeds_nothing(hash_index, seeds, tmp_path):
 
 
 def test_is_current(hash_index, seeds, tmp_path):
-    assert KnowledgeBase.is_current([seeds], hash_index)
+    assert KnowledgeBase.is_current([seeds], hash_index, encoder="hash")
+    assert not KnowledgeBase.is_current([seeds], hash_index)  # the default encoder is e5
     corpus = tmp_path / "c"
     shutil.copytree(seeds, corpus)
-    assert not KnowledgeBase.is_current([corpus], hash_index)
+    assert not KnowledgeBase.is_current([corpus], hash_index, encoder="hash")

@@ -1,0 +1,168 @@
+"""gokg benchmarks: prints figures, asserts nothing (speed is measured here, not in timed tests).
+
+    python benchmarks/bench.py                 # seeds: ingest, re-ingest, query latency, cold process, memory
+    python benchmarks/bench.py --scale         # also synthetic 10k and 100k passages (labelled synthetic)
+    python benchmarks/bench.py --queries ../shared/eval/dev_queries.jsonl
+
+Every figure is printed with what produced it. Machine: whatever this runs on (see the header line).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from gokg import KnowledgeBase  # noqa: E402
+from graph.evaluate import load_queries, score_query  # noqa: E402
+from graph.lexical import LexicalIndex  # noqa: E402
+from graph.vectors import VectorIndex  # noqa: E402
+
+
+def line(label: str, value: str, how: str) -> None:
+    print(f"{label:44} {value:>18}   [{how}]", flush=True)
+
+
+def peak_rss_mb(code: str) -> float:
+    """Peak resident memory of a fresh Python process running ``code``."""
+    probe = code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    return int(out.stdout.strip().split("\n")[-1]) / 1024
+
+
+def bench_seeds(work: Path, queries_path: Path | None) -> None:
+    seeds = ROOT / "seeds"
+    index = work / "index"
+    start = time.perf_counter()
+    kb = KnowledgeBase.build([seeds], index)
+    cold = time.perf_counter() - start
+    line("cold ingest of seeds/ (e5)", f"{cold:.1f} s", f"KnowledgeBase.build, {kb.report.passages} passages, {kb.report.embedded} embedded")
+
+    start = time.perf_counter()
+    kb2 = KnowledgeBase.build([seeds], index)
+    line("re-ingest, nothing changed (library build)", f"{time.perf_counter() - start:.2f} s", f"embedded {kb2.report.embedded}")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "gokg.cli", "ingest", str(seeds), "--index", str(index)], check=True,
+                   capture_output=True, cwd=ROOT)
+    line("re-ingest, nothing changed (gokg ingest)", f"{time.perf_counter() - start:.2f} s", "whole process; the index is current")
+
+    queries = [q.q for q in load_queries(queries_path)] if queries_path else ["saga 补偿", "sync.Pool", "如何实现服务熔断降级"]
+    kb = KnowledgeBase.open(index)
+    kb.search("warm up")
+    timings = []
+    for _ in range(5):
+        for q in queries:
+            start = time.perf_counter()
+            kb.search(q)
+            timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    p50, p95 = timings[len(timings) // 2], timings[int(len(timings) * 0.95) - 1]
+    line("warm query latency p50 / p95", f"{p50:.1f} / {p95:.1f} ms", f"{len(timings)} searches of {len(queries)} queries")
+
+    cold_runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "gokg.cli", "search", "saga 补偿", "--index", str(index), "--json"],
+                       check=True, capture_output=True, cwd=ROOT)
+        cold_runs.append(time.perf_counter() - start)
+    line("cold `gokg search` process (median of 3)", f"{statistics.median(cold_runs):.2f} s", "python -m gokg.cli search")
+
+    torch = subprocess.run(
+        [sys.executable, "-c", f"import sys; from gokg import KnowledgeBase; KnowledgeBase.open({str(index)!r}).search('x'); print('torch' in sys.modules)"],
+        capture_output=True, text=True, cwd=ROOT,
+    ).stdout.strip()
+    line("torch imported on the default path", torch, "sys.modules after a search")
+    ingest_mb = peak_rss_mb(f"from gokg import KnowledgeBase; KnowledgeBase.build([{str(seeds)!r}], {str(work / 'mem')!r})")
+    query_mb = peak_rss_mb(f"from gokg import KnowledgeBase; KnowledgeBase.open({str(index)!r}).search('saga 补偿')")
+    line("peak memory: ingest / query process", f"{ingest_mb:.0f} / {query_mb:.0f} MB", "ru_maxrss of a fresh process")
+
+    if queries_path:
+        print("\nper-query table (dev set, full system):")
+        print(f"  {'id':5} {'kind':10} {'nDCG@10':>7} {'R@10':>6} {'MRR':>6}  query")
+        for q in load_queries(queries_path):
+            hits = kb.search(q.q).hits
+            if q.relevant:
+                ndcg, recall, mrr = score_query([(h.doc, h.line_start, h.line_end) for h in hits], q.relevant)
+                print(f"  {q.id:5} {q.kind:10} {ndcg:7.3f} {recall:6.3f} {mrr:6.3f}  {q.q}")
+            else:
+                top = hits[0].why.get("dense_similarity") if hits else None
+                print(f"  {q.id:5} {q.kind:10} {'(none judged) top dense similarity':>22} {top}  {q.q}")
+
+
+def bench_scale(work: Path, sizes: list[int]) -> None:
+    """Synthetic corpora made by recombining the seeds' passages; vectors are random unit vectors, since
+    the encoder's own speed is measured above (about 2 K characters/s for e5 on 2 cores)."""
+    from graph.knowledge_base import _tokenizer_for
+    from ingest.lexicon import load_lexicon
+
+    seed_kb = KnowledgeBase.build([ROOT / "seeds"], work / "seed-hash", encoder="hash")
+    texts = [p.text for p in seed_kb.passages]
+    tokenizer = _tokenizer_for(load_lexicon())
+    rng = np.random.default_rng(0)
+    print("\nscale (SYNTHETIC: passages recombined from the seeds, random 384-d vectors):")
+    for size in sizes:
+        picks = rng.integers(0, len(texts), size=(size, 2))
+        corpus = [texts[a] + "\n" + texts[b] for a, b in picks]
+        start = time.perf_counter()
+        tokens = [tokenizer(t) for t in corpus]
+        lexical = LexicalIndex.build(tokens)
+        elapsed = time.perf_counter() - start
+        line(f"  {size:>7} passages: tokenize + BM25 index", f"{size / elapsed:,.0f} passages/s", f"{elapsed:.1f} s in all")
+        vectors = rng.standard_normal((size, 384)).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        start = time.perf_counter()
+        exact = VectorIndex.build(vectors, hnsw_threshold=10**9)
+        approx = VectorIndex.build(vectors, hnsw_threshold=0)
+        line(f"  {size:>7} passages: faiss flat + HNSW build", f"{time.perf_counter() - start:.1f} s", "IndexFlatIP, IndexHNSWFlat(M=32)")
+        queries = vectors[rng.integers(0, size, 200)] + 0.3 * rng.standard_normal((200, 384)).astype(np.float32)
+        recall, lat = [], []
+        for q in queries:
+            q = q / np.linalg.norm(q)
+            truth = set(exact.search(q, 10)[0])
+            start = time.perf_counter()
+            got = set(approx.search(q, 10)[0])
+            lat.append((time.perf_counter() - start) * 1000)
+            recall.append(len(truth & got) / 10)
+        line(f"  {size:>7} passages: HNSW recall@10 vs exact", f"{np.mean(recall):.3f}", "200 noisy queries, efSearch=64")
+        lex_lat = []
+        for q in ["saga 补偿", "sync.Pool 对象复用", "熔断 限流 降级", "pprof 火焰图"] * 10:
+            start = time.perf_counter()
+            lexical.scores(tokenizer(q))
+            lex_lat.append((time.perf_counter() - start) * 1000)
+        lat.sort(), lex_lat.sort()
+        line(f"  {size:>7} passages: query p95 (BM25 / HNSW)", f"{lex_lat[int(len(lex_lat) * .95) - 1]:.1f} / {lat[int(len(lat) * .95) - 1]:.2f} ms", "per signal")
+        mb = (vectors.nbytes * 2 + sum(len(t) for t in corpus) * 3) / 2**20
+        line(f"  {size:>7} passages: memory (vectors x2 + text)", f"{mb:.0f} MB", "estimate from array and text sizes")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--queries", type=Path, default=ROOT.parent / "shared" / "eval" / "dev_queries.jsonl")
+    parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--sizes", default="10000,100000")
+    args = parser.parse_args()
+    print(f"gokg benchmark · {platform.platform()} · {os.cpu_count()} cores · Python {platform.python_version()}")
+    print(f"command: python benchmarks/bench.py {' '.join(sys.argv[1:])}\n")
+    work = Path(tempfile.mkdtemp(prefix="gokg-bench-"))
+    try:
+        bench_seeds(work, args.queries if args.queries.exists() else None)
+        if args.scale:
+            bench_scale(work, [int(s) for s in args.sizes.split(",")])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
