@@ -62,6 +62,21 @@ class KnowledgeBase:
 
     Build it with :meth:`build`, open a saved one with :meth:`open`. ``kb.graph`` is a networkx
     ``MultiDiGraph`` a notebook can use directly.
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> text = "# 分布式事务\\n\\nSaga 模式通过补偿事务保证最终一致性。\\n\\n维度 Saga TCC\\n侵入性 低 高\\n"
+    >>> _ = (folder / "note.md").write_text(text, "utf-8")
+    >>> kb = KnowledgeBase.build([folder], folder / "index", encoder="hash")
+    >>> hit = kb.search("saga 补偿").hits[0]
+    >>> hit.doc, hit.line_start, hit.line_end
+    ('note.md', 1, 6)
+    >>> kb.concept("补偿事务").name, kb.concept("saga pattern").type
+    ('Compensating Transaction', 'pattern')
+    >>> sorted((n.relation, n.name) for n in kb.neighbors("Saga") if n.relation != "related_to")
+    [('alternative_to', 'TCC'), ('uses', 'Compensating Transaction')]
+    >>> sorted(kb.subgraph("TCC", depth=1).nodes)
+    ['saga', 'tcc']
     """
 
     def __init__(

@@ -64,7 +64,8 @@ def test_search_concept_and_explorer_in_chromium(server):
         page.goto(f"{server}/?q=saga+%E8%A1%A5%E5%81%BF", timeout=60_000)
         chip = page.get_by_role("button", name="Saga · pattern")
         chip.wait_for(timeout=90_000)
-        page.get_by_text("OrderSagaCoordinator", exact=False).first.wait_for(timeout=30_000)
+        page.locator("mark", has_text="补偿").first.wait_for(timeout=30_000)  # highlighted Saga passages
+        page.get_by_text("000_ec0da037d95f2b7d.txt", exact=False).first.wait_for(timeout=30_000)
         page.screenshot(path=str(SHOTS / "search.png"), full_page=False)
         chip.click()
         page.get_by_role("heading", name="Saga", exact=True).wait_for(timeout=60_000)
