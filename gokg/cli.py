@@ -214,12 +214,19 @@ def eval_(
     as_json: JsonOption = False,
 ) -> None:
     """nDCG@10, Recall@10 and MRR over a judged query set."""
+    from gokg import FusionWeights
+
     kb = _open(index)
     runs = {"full": kb.evaluate(queries)}
     if ablation:
-        for signal in ("bm25", "dense", "concept"):
-            runs[signal] = kb.evaluate(queries, signals=(signal,))
-        runs["bm25+dense"] = kb.evaluate(queries, signals=("bm25", "dense"))
+        for signal in ("bm25", "dense", "concept", "expanded"):
+            runs[f"{signal} alone"] = kb.evaluate(queries, signals=(signal,))
+        runs["bm25+dense (RRF)"] = kb.evaluate(queries, signals=("bm25", "dense"))
+        runs["full without dense"] = kb.evaluate(queries, signals=("bm25", "expanded", "concept"))
+        tuned = kb.searcher.weights
+        kb.set_weights(FusionWeights(bm25=1, expanded=1, dense=1, concept=1, rrf_k=60))
+        runs["all signals, equal-weight RRF"] = kb.evaluate(queries)
+        kb.set_weights(tuned)
     if as_json:
         _echo_json({name: asdict(report) for name, report in runs.items()})
         return
@@ -231,7 +238,7 @@ def eval_(
         typer.echo(f"{s.id:6} {s.kind:10} {'(no judged passage) top dense similarity':>22} {s.top_score:.4f}  {s.q}")
     typer.echo("")
     for name, report in runs.items():
-        typer.echo(f"{name:12} nDCG@10={report.ndcg:.4f}  Recall@10={report.recall:.4f}  MRR={report.mrr:.4f}  ({report.queries} queries)")
+        typer.echo(f"{name:30} nDCG@10={report.ndcg:.4f}  Recall@10={report.recall:.4f}  MRR={report.mrr:.4f}  ({report.queries} queries)")
 
 
 @app.command()

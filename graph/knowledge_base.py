@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import asdict
 from collections import defaultdict
@@ -291,8 +292,17 @@ class KnowledgeBase:
         topics = []
         for number, members in enumerate(concept_graph.communities(self.graph, seed=seed)):
             names = [self.graph.nodes[m]["name"] for m in members]
-            topics.append(Topic(id=number, label=" · ".join(names[:3]), size=len(members), members=names))
+            label = " · ".join(self._bilingual(m) for m in members[:3])
+            topics.append(Topic(id=number, label=label, size=len(members), members=names))
         return topics
+
+    def _bilingual(self, cid: str) -> str:
+        """``Circuit Breaker 熔断`` : the name and, when it is not Chinese already, its first Chinese alias."""
+        node = self.graph.nodes[cid]
+        if re.search(r"[\u4e00-\u9fff]", node["name"]):
+            return node["name"]
+        chinese = next((a for a in node.get("aliases", []) if re.search(r"[\u4e00-\u9fff]", a)), "")
+        return f"{node['name']} {chinese}".strip()
 
     # -- evaluation and export ---------------------------------------------------------------
     def evaluate(self, queries_path: str | Path, *, signals=SIGNALS) -> EvalReport:

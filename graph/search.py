@@ -148,7 +148,7 @@ class Searcher:
                 fused[pid] += weight / (self.weights.rrf_k + rank)
                 ranks[pid][name] = rank
         dense_scores = dict(lists.get("dense", []))
-        order = sorted(fused, key=lambda pid: (-fused[pid], pid))[:k]
+        order = self._diversified(sorted(fused, key=lambda pid: (-fused[pid], pid)), k)
         linked_ids = {c.id for c in linked}
         hits = []
         for pid in order:
@@ -174,11 +174,31 @@ class Searcher:
             )
         return SearchResult(query=query, concepts=linked, hits=hits)
 
+    def _tokens_of(self, passage: Passage) -> frozenset[str]:
+        tokens = self._passage_tokens.get(passage.id)
+        if tokens is None:  # tokenized on first use, then kept: hits recur across queries
+            tokens = self._passage_tokens[passage.id] = frozenset(self.tokenizer(passage.section + "\n" + passage.text))
+        return tokens
+
     def _matched_terms(self, query: str, passage: Passage) -> list[str]:
-        text_tokens = self._passage_tokens.get(passage.id)
-        if text_tokens is None:  # tokenized on first use, then kept: hits recur across queries
-            text_tokens = self._passage_tokens[passage.id] = frozenset(self.tokenizer(passage.section + "\n" + passage.text))
+        text_tokens = self._tokens_of(passage)
         return [t for t in dict.fromkeys(self.tokenizer(query)) if t in text_tokens]
+
+    def _diversified(self, ranked: list[int], k: int, threshold: float = 0.9) -> list[int]:
+        """The top ``k``, skipping near-duplicates of a better hit (a section copied between articles)."""
+        chosen: list[int] = []
+        for pid in ranked:
+            tokens = self._tokens_of(self.passages[pid])
+            if any(_jaccard(tokens, self._tokens_of(self.passages[other])) >= threshold for other in chosen):
+                continue
+            chosen.append(pid)
+            if len(chosen) == k:
+                break
+        return chosen
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
 
 
 def _top(scores: np.ndarray, depth: int) -> list[tuple[int, float]]:

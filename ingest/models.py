@@ -60,6 +60,7 @@ class Block:
     line_end: int
     text: str
     level: int = 0  # heading level (1 = chapter); 0 for other blocks
+    cells: tuple[tuple[str, ...], ...] = ()  # table rows split back into cells, where they can be
 
 
 @dataclass(frozen=True)

@@ -71,16 +71,25 @@ def decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data.decode(encoding), encoding
+    if b"\x00" in data[:4096] and _looks_like_utf16(data):
+        # UTF-16 without a BOM: NULs in the high bytes of ASCII characters tell the byte order.
+        encoding = "utf-16-le" if data[1:4096:2].count(0) > data[0:4096:2].count(0) else "utf-16-be"
+        try:
+            text = _reject_control(data.decode(encoding))
+        except (UnicodeDecodeError, ValueError):
+            raise ValueError("binary file (NUL bytes)") from None
+        if not _plausible(text):
+            raise ValueError("binary file (NUL bytes)")
+        return text, encoding
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _reject_control(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
         pass
     # Chinese articles: GB18030 (a superset of GBK/GB2312) is by far the most common legacy encoding,
     # and short texts fool statistical detectors; accept it when it decodes to mostly Han and ASCII.
     try:
         text = data.decode("gb18030")
-        plain = sum(1 for ch in text if ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef")
-        if plain >= 0.97 * len(text):
+        if _plausible(text, 0.97):
             return text, "gb18030"
     except UnicodeDecodeError:
         pass
@@ -138,11 +147,32 @@ def read_file(file: Path, root: Path) -> Document | Problem:
     return Document(name=name, path=str(file), text=text, sha256=digest, encoding=encoding)
 
 
+def _plausible(text: str, share: float = 0.9) -> bool:
+    """Mostly ASCII, CJK ideographs and CJK punctuation: what a Chinese engineering article is made of."""
+    sample = text[:20000]
+    plain = sum(
+        1 for ch in sample
+        if ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+        or ch in "•·—–…“”‘’"
+    )
+    return plain >= share * max(len(sample), 1)
+
+
+def _reject_control(text: str) -> str:
+    """Text full of control characters is a binary file that happens to decode."""
+    sample = text[:20000]
+    control = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    if control > max(len(sample) // 50, 2):
+        raise ValueError("binary file (control characters)")
+    return text
+
+
 def _looks_like_utf16(data: bytes) -> bool:
     head = data[:4096]
     even_nuls = head[0::2].count(0)
     odd_nuls = head[1::2].count(0)
-    return max(even_nuls, odd_nuls) > len(head) // 8 and min(even_nuls, odd_nuls) < len(head) // 64
+    # ASCII characters put NULs on one side only (Chinese ones rarely have a zero byte at all).
+    return max(even_nuls, odd_nuls) > len(head) / 8 and min(even_nuls, odd_nuls) * 4 <= max(even_nuls, odd_nuls)
 
 
 def read_documents(paths: list[str | Path]) -> tuple[list[Document], list[Problem]]:

@@ -166,8 +166,37 @@ def _split_cells(row: str) -> list[str]:
     elif re.search(r"\S\s{2,}\S", row):
         parts = re.split(r"\s{2,}", row.strip())
     else:
-        parts = row.split()
+        parts = _split_outside_brackets(row.strip())
     return [p for p in parts if p.strip()]
+
+
+def _split_outside_brackets(row: str) -> list[str]:
+    """Split on spaces, except inside (…)/（…）: ``高(需拆分 Try/Confirm/Cancel)`` stays one cell."""
+    parts, current, depth = [], "", 0
+    for ch in row:
+        depth += ch in "(（[" and 1 or 0
+        depth -= ch in ")）]" and depth > 0 and 1 or 0
+        if ch == " " and depth == 0:
+            if current:
+                parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return parts + ([current] if current else [])
+
+
+def table_cells(text: str) -> tuple[tuple[str, ...], ...]:
+    """Rows of a table block as cells; a separator row (|---|) is dropped.
+
+    >>> table_cells("维度 Saga TCC\\n侵入性 低(仅需提供补偿接口) 高(需拆分 Try/Confirm/Cancel)")
+    (('维度', 'Saga', 'TCC'), ('侵入性', '低(仅需提供补偿接口)', '高(需拆分 Try/Confirm/Cancel)'))
+    """
+    rows = []
+    for line in text.split("\n"):
+        if not line.strip() or re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", line):
+            continue
+        rows.append(tuple(c.strip() for c in _split_cells(line)))
+    return tuple(rows)
 
 
 def _classify(chunk: list[str], fenced: bool) -> tuple[str, int] | None:
@@ -272,7 +301,9 @@ def parse_blocks(text: str) -> list[Block]:
                 merged[-1] = ("code", prev_first, last, 0)
                 continue
         merged.append((kind, first, last, level))
-    return [
-        Block(kind=kind, line_start=first + 1, line_end=last + 1, text="\n".join(lines[first : last + 1]), level=level)
-        for kind, first, last, level in merged
-    ]
+    blocks = []
+    for kind, first, last, level in merged:
+        text = "\n".join(lines[first : last + 1])
+        cells = table_cells(text) if kind == "table" else ()
+        blocks.append(Block(kind=kind, line_start=first + 1, line_end=last + 1, text=text, level=level, cells=cells))
+    return blocks

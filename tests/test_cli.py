@@ -133,3 +133,21 @@ def test_report_and_discovered_and_neo4j(e5_index, tmp_path):
     header = (tmp_path / "neo" / "nodes.csv").read_text("utf-8").split("\n")[0]
     assert header.startswith("id:ID,name,type,aliases:string[]")
     assert (tmp_path / "neo" / "relationships.csv").read_text("utf-8").startswith(":START_ID,:END_ID,:TYPE")
+
+
+def test_ingest_summary_names_bad_files_and_exit_status_follows_outcome(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.md").write_text("# 熔断\n\nSentinel 实现熔断与限流。\n", "utf-8")
+    (corpus / "bad.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    (corpus / "gbk.txt").write_bytes("# 服务发现\n\nConsul 实现服务注册与发现。\n".encode("gbk"))
+    proc = _gokg("ingest", str(corpus), "--index", str(tmp_path / "idx"), "--encoder", "hash")
+    assert proc.returncode == 0, proc.stderr
+    assert "indexed 2 files" in proc.stdout
+    assert f"skipped {corpus / 'bad.txt'}: binary file" in proc.stdout
+    only_bad = tmp_path / "only_bad"
+    only_bad.mkdir()
+    (only_bad / "empty.md").write_text("", "utf-8")
+    proc = _gokg("ingest", str(only_bad), "--index", str(tmp_path / "idx"), "--encoder", "hash")
+    assert proc.returncode == 1 and "nothing to index" in proc.stderr and "empty.md: empty file" in proc.stderr
+    assert json.loads(_gokg("concept", "服务发现", "--json", "--index", str(tmp_path / "idx")).stdout)["name"] == "Service Discovery"

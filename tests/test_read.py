@@ -76,3 +76,14 @@ def test_html_keeps_structure():
         "<ul><li>Gin</li><li>Kratos</li></ul><script>alert(1)</script>"
     )
     assert "## 对比" in text and "维度\tSaga" in text and "• Gin" in text and "alert" not in text
+
+
+def test_utf16_without_bom_and_binary_that_decodes(tmp_path):
+    (tmp_path / "le.txt").write_bytes(TEXT.encode("utf-16-le"))
+    (tmp_path / "be.txt").write_bytes(TEXT.encode("utf-16-be"))
+    (tmp_path / "ctrl.txt").write_bytes(b"\x01\x02\x03\x04abc" * 200)
+    (tmp_path / "pairs.txt").write_bytes(b"\x00\x01\x02\x03" * 100)
+    docs, problems = read_documents([tmp_path])
+    assert {d.name: d.text for d in docs} == {"be.txt": TEXT, "le.txt": TEXT}
+    assert {os.path.basename(p.path): p.reason.split(" (")[0] for p in problems} == {
+        "ctrl.txt": "binary file", "pairs.txt": "binary file"}

@@ -37,6 +37,8 @@ def test_flattened_table_and_list_split_without_blank_line(blocks):
     assert b[(21, 23)].kind == "list"
     assert b[(24, 27)].kind == "table"
     assert b[(403, 405)].kind == "table"  # 维度 Saga TCC
+    assert b[(403, 405)].cells[0] == ("维度", "Saga", "TCC")
+    assert b[(403, 405)].cells[1] == ("侵入性", "低(仅需提供补偿接口)", "高(需拆分 Try/Confirm/Cancel)")
     assert b[(406, 413)].kind == "mermaid"  # starts right under the table
 
 
@@ -52,6 +54,7 @@ def test_article_without_blank_lines_is_read_line_by_line(blocks):
     assert b[(1, 1)].kind == "heading"
     assert b[(5, 20)].kind == "code"  # package main ... func main() { ... }
     assert b[(35, 39)].kind == "table"  # | 组件 | 工具 | 关键命令 |
+    assert b[(35, 39)].cells[:2] == (("组件", "工具", "关键命令"), ("日志", "zerolog", 'log.With().Str("req_id", id).Info().Msg("handled")'))
     assert b[(64, 68)].kind == "mermaid"
 
 

@@ -83,3 +83,19 @@ def test_chinese_interface(app):
     app.run()
     app.toggle(key="zh").set_value(True).run()
     assert app.text_input(key="query").label == "搜索文章（中文或英文）"
+
+
+def test_uploads_stay_inside_the_corpus_folder(tmp_path):
+    from ingest.errors import InputError
+    from ui.state import MAX_UPLOAD_BYTES, save_upload
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ["../../evil.md", "/etc/evil.md", "..\\\\..\\\\evil.md", ".hidden.md"]:
+        path = save_upload(name, "熔断器".encode("utf-8"), folder)
+        assert path.parent == folder.resolve()
+    assert sorted(p.name for p in folder.iterdir()) == ["evil.md", "hidden.md"]
+    with pytest.raises(InputError, match="not a .txt, .md or .html"):
+        save_upload("run.sh", b"rm -rf /", folder)
+    with pytest.raises(InputError, match="larger than"):
+        save_upload("big.txt", b"x" * (MAX_UPLOAD_BYTES + 1), folder)

@@ -83,6 +83,26 @@ def uploads_dir() -> Path:
     return path
 
 
+def save_upload(name: str, data: bytes, folder: Path) -> Path:
+    """Write an uploaded article into ``folder``; whatever its name says, it lands inside ``folder``.
+
+    Raises InputError naming the file when it is not .txt/.md/.html or is too large.
+    """
+    from ingest.errors import InputError
+    from ingest.read import SUFFIXES
+
+    base = Path(name.replace("\\", "/")).name.lstrip(".")
+    if not base or Path(base).suffix.lower() not in SUFFIXES:
+        raise InputError(f"{name}: not a .txt, .md or .html file")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(f"{name}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+    target = (folder / base).resolve()
+    if target.parent != folder.resolve():
+        raise InputError(f"{name}: not a plain file name")
+    target.write_bytes(data)
+    return target
+
+
 @st.cache_resource(show_spinner=False)
 def _open(path: str, stamp: float) -> KnowledgeBase:
     return KnowledgeBase.open(path)

@@ -1,13 +1,11 @@
 """Corpus: the indexed files; add articles and re-ingest, keeping the old index if anything fails."""
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
 from gokg import KnowledgeBase
 from ingest.errors import GokgError
 from ingest.read import SUFFIXES
-from ui.state import MAX_UPLOAD_BYTES, corpus_dirs, index_dir, kb, t, uploads_dir
+from ui.state import corpus_dirs, index_dir, kb, save_upload, t, uploads_dir
 
 st.header(t("corpus"))
 st.subheader(t("indexed_files"))
@@ -19,16 +17,11 @@ if problems:
 
 uploads = st.file_uploader(t("upload"), type=[s.lstrip(".") for s in SUFFIXES], accept_multiple_files=True)
 if st.button(t("reingest"), type="primary"):
-    target = uploads_dir()
     for upload in uploads or []:
-        name = Path(upload.name).name  # never a path: uploads stay inside the corpus folder
-        if name.startswith(".") or Path(name).suffix.lower() not in SUFFIXES:
-            st.error(f"{upload.name}: not a .txt, .md or .html file")
-            continue
-        if upload.size > MAX_UPLOAD_BYTES:
-            st.error(f"{upload.name}: larger than {MAX_UPLOAD_BYTES // 2**20} MB")
-            continue
-        (target / name).write_bytes(upload.getvalue())
+        try:
+            save_upload(upload.name, upload.getvalue(), uploads_dir())
+        except GokgError as exc:
+            st.error(str(exc))
     bar = st.progress(0.0)
     try:
         report = KnowledgeBase.build(
