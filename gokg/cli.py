@@ -124,7 +124,10 @@ def search(
         _echo_json(_search_json(result))
         return
     chips = ", ".join(f"{c.name} ({c.type})" for c in result.concepts) or "-"
-    typer.echo(f"concepts: {chips}\n")
+    typer.echo(f"concepts: {chips}")
+    if result.absent:
+        typer.echo("not in the indexed articles: " + ", ".join(c.name for c in result.absent))
+    typer.echo("")
     for rank, hit in enumerate(result.hits, start=1):
         typer.echo(f"{rank:2}. {hit.doc}:{hit.line_start}-{hit.line_end}  [{hit.section}]  score={hit.score:.4f}")
         snippet = " ".join(hit.text.split())[:160]

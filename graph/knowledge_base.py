@@ -198,6 +198,7 @@ class KnowledgeBase:
             self._searcher = Searcher(
                 self.passages, self._concepts, self._mentions, self.graph, self._lexical, self._vectors, tokenizer,
                 lambda q: self.encoder.encode([q], kind="query")[0],
+                matcher=self._matcher,
             )
         return self._searcher
 

@@ -57,6 +57,13 @@ class SearchResult(_Record):
     query: str
     concepts: list[LinkedConcept]
     hits: list[Hit]
+    absent: list[LinkedConcept] = field(default_factory=list)  # known concepts no indexed article mentions
+
+    def to_dict(self) -> dict:
+        """The CLI contract: query, concepts, hits."""
+        data = asdict(self)
+        data.pop("absent")
+        return data
 
     def to_frame(self):
         """The hits as a pandas DataFrame (one row a hit)."""

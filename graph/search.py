@@ -51,6 +51,7 @@ class Searcher:
         tokenizer: Tokenizer,
         encode_query: Callable[[str], np.ndarray],
         weights: FusionWeights = FusionWeights(),
+        matcher: ConceptMatcher | None = None,
     ):
         self.passages = passages
         self.concepts = {c.id: c for c in concepts}
@@ -60,7 +61,7 @@ class Searcher:
         self.tokenizer = tokenizer
         self.encode_query = encode_query
         self.weights = weights
-        self.matcher = ConceptMatcher(concepts)
+        self.matcher = matcher or ConceptMatcher(concepts)
         self._passage_tokens: dict[int, frozenset[str]] = {}
         self._ascii_keys = {alias_key(a): c.id for c in concepts for a in c.aliases if a.isascii() and len(a) >= 5}
         self.passage_concepts: dict[int, list[str]] = defaultdict(list)
@@ -72,7 +73,12 @@ class Searcher:
 
     # -- query understanding -------------------------------------------------------------------
     def link_concepts(self, query: str) -> list[LinkedConcept]:
-        """Concepts the query is about: exact aliases in either language, then tolerant of small typos."""
+        """Concepts the query is about that the articles mention (see :meth:`link_all`)."""
+        return [c for c in self.link_all(query) if c.id in self.graph]
+
+    def link_all(self, query: str) -> list[LinkedConcept]:
+        """Concepts the query is about: exact aliases in either language, then tolerant of small typos;
+        including lexicon concepts that no indexed article mentions."""
         scores: dict[str, float] = {}
         for match in self.matcher.find(query):
             scores[match.concept_id] = max(scores.get(match.concept_id, 0.0), 1.0)
@@ -90,8 +96,7 @@ class Searcher:
             for cid, score in scores.items()
             if cid in self.concepts
         ]
-        in_corpus = [c for c in linked if c.id in self.graph]
-        return sorted(in_corpus, key=lambda c: (-c.score, c.name))
+        return sorted(linked, key=lambda c: (-c.score, c.name))
 
     # -- ranking -------------------------------------------------------------------------------
     def ranked_lists(self, query: str, linked: list[LinkedConcept], signals=SIGNALS) -> dict[str, list[tuple[int, float]]]:
@@ -138,7 +143,8 @@ class Searcher:
             raise InputError("empty query: type a few words, e.g. `saga 补偿`")
         if k < 1:
             raise InputError(f"k={k}, k must be >= 1")
-        linked = self.link_concepts(query)
+        everything = self.link_all(query)
+        linked = [c for c in everything if c.id in self.graph]
         lists = self.ranked_lists(query, linked, signals)
         fused: dict[int, float] = defaultdict(float)
         ranks: dict[int, dict[str, int]] = defaultdict(dict)
@@ -172,7 +178,8 @@ class Searcher:
                     },
                 )
             )
-        return SearchResult(query=query, concepts=linked, hits=hits)
+        absent = [c for c in everything if c.id not in self.graph]
+        return SearchResult(query=query, concepts=linked, hits=hits, absent=absent)
 
     def _tokens_of(self, passage: Passage) -> frozenset[str]:
         tokens = self._passage_tokens.get(passage.id)

@@ -70,3 +70,15 @@ def dev_queries() -> Path:
 def _no_index_env(monkeypatch):
     monkeypatch.delenv("GOKG_INDEX", raising=False)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def copy_with_format_version(index: Path, to: Path, version) -> Path:
+    """A copy of ``index`` whose manifest claims another format version (an index from another gokg)."""
+    import json
+    import shutil
+
+    shutil.copytree(index, to)
+    manifest = json.loads((to / "manifest.json").read_text("utf-8"))
+    manifest["format_version"] = version
+    (to / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    return to

@@ -9,6 +9,7 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from conftest import copy_with_format_version
 from gokg.cli import app
 
 runner = CliRunner()
@@ -105,13 +106,7 @@ def test_errors_are_one_line_without_traceback(hash_index, args, message):
 
 
 def test_index_from_environment_and_old_version_message(hash_index, tmp_path):
-    import shutil
-
-    old = tmp_path / "old"
-    shutil.copytree(hash_index, old)
-    manifest = json.loads((old / "manifest.json").read_text("utf-8"))
-    manifest["format_version"] = 99
-    (old / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    old = copy_with_format_version(hash_index, tmp_path / "old", 99)
     proc = _gokg("concepts", env={"GOKG_INDEX": str(old)})
     assert proc.returncode == 1 and "format version 99" in proc.stderr and "gokg ingest" in proc.stderr
 

@@ -59,3 +59,9 @@ def test_full_system_beats_each_signal_alone(kb, dev_queries):
     for signal in ("bm25", "dense", "concept"):
         assert full.ndcg > kb.evaluate(dev_queries, signals=(signal,)).ndcg, signal
     assert full.queries == 11 and 0 < full.ndcg <= 1 and 0 < full.recall <= 1
+
+
+def test_concepts_the_articles_do_not_cover_are_reported(kb):
+    result = kb.search("缓存穿透和缓存击穿怎么防护")
+    assert {c.id for c in result.absent} == {"cache-penetration", "cache-breakdown"}
+    assert result.concepts == [] and "absent" not in result.to_dict()

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from conftest import copy_with_format_version
 from gokg import KnowledgeBase
 from ingest.errors import IndexFormatError, IndexMissingError, InputError
 
@@ -26,11 +27,7 @@ def test_round_trip_gives_the_same_results(hash_index, seeds, tmp_path):
 
 
 def test_wrong_format_version_is_refused(hash_index, tmp_path):
-    old = tmp_path / "old"
-    shutil.copytree(hash_index, old)
-    manifest = json.loads((old / "manifest.json").read_text("utf-8"))
-    manifest["format_version"] = 0
-    (old / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    old = copy_with_format_version(hash_index, tmp_path / "old", 0)
     with pytest.raises(IndexFormatError, match=r"format version 0.*gokg ingest --index"):
         KnowledgeBase.open(old)
 

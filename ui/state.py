@@ -34,6 +34,7 @@ TEXT = {
     "weak": ("These results match weakly: the articles may not cover this question.",
              "匹配较弱：文章可能没有涉及这个问题。"),
     "why": ("Why this result", "为什么是这个结果"),
+    "absent": ("Known concepts that no indexed article mentions: ", "已知概念，但已索引的文章没有提到："),
     "context": ("Surrounding lines", "上下文"),
     "lines": ("lines", "行"),
     "choose_concept": ("Concept", "概念"),

@@ -25,6 +25,8 @@ if query.strip():
                 concept_chip(concept.name, concept.type, key=f"chip-{concept.id}")
     else:
         st.caption(t("no_concepts"))
+    if result.absent:
+        st.warning(t("absent") + ", ".join(f"{c.name}" for c in result.absent))
     st.subheader(t("results"))
     if not result.hits:
         st.info(t("no_results"))
