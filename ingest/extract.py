@@ -24,22 +24,31 @@ _COORDINATION = re.compile(r"^\s*([、,，/&]|和|与|及|以及|或|and|or)\s*$
 _PROVIDERS = {"framework", "library", "tool", "platform"}
 _WHOLE_OF_PARTS = re.compile(r"([^，,。；;]{1,30}?)由([^。；;]{2,80}?)(?:等|三者|四者|几部分|几个部分)?(?:协同)?(?:构成|组成)")
 _CHOICE_AMONG = re.compile(r"(.{1,20}?)的?(?:取舍|选型|选择|之争)\s*[:：]")
-# (relation, regex on the text between two mentions A … B, whether the relation points B -> A)
-_CUES: tuple[tuple[str, re.Pattern[str], bool], ...] = (
-    ("alternative_to", re.compile(r"(\bvs\.?\b|\bVS\b|versus|替代|取代|代替|而非|而不是|相比|对比|优于|不如|or\b)", re.I), False),
-    ("is_a", re.compile(r"^\s*(是一种|是一个|是一款|作为一种|属于|is an?)\s*$", re.I), False),
-    ("integrates_with", re.compile(r"^\s*[+＋&]\s*$|集成|对接|整合|结合|配合|联动|接入|integrat", re.I), False),
-    ("measures", re.compile(r"(监控|度量|测量|分析|定位|检测|排查|观测|采集|剖析|诊断|measures?|monitors?|profil)", re.I), False),
-    ("solves", re.compile(r"(解决|防止|避免|应对|缓解|防护|防御|抵御|治理|solves?|prevents?)", re.I), False),
-    ("implements", re.compile(r"(实现了?|提供了?|生成|内置|implements?|provides?)\s*$", re.I), False),
-    ("uses", re.compile(r"(使用|采用|基于|借助|依赖|调用|通过|利用|引入|uses?|built on|based on|via)", re.I), False),
-    ("part_of", re.compile(r"^\s*(是|为)?\s*(的)?\s*(核心)?(组件|组成部分|子系统|模块|一部分)", re.I), False),
+# (relation, regex on the text between two mentions A … B): A relation B
+_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("alternative_to", re.compile(r"(\bvs\.?\b|\bVS\b|versus|替代|取代|代替|而非|而不是|相比|对比|优于|不如|or\b)", re.I)),
+    ("is_a", re.compile(r"^\s*(是一种|是一个|是一款|作为一种|属于|is an?)\s*$", re.I)),
+    ("integrates_with", re.compile(r"^\s*[+＋&]\s*$|集成|对接|整合|结合|配合|联动|接入|integrat", re.I)),
+    ("measures", re.compile(r"(监控|度量|测量|分析|定位|检测|排查|观测|采集|剖析|诊断|measures?|monitors?|profil)", re.I)),
+    ("solves", re.compile(r"(解决|防止|避免|应对|缓解|防护|防御|抵御|治理|solves?|prevents?)", re.I)),
+    ("implements", re.compile(r"(实现了?|提供了?|生成|内置|implements?|provides?)\s*$", re.I)),
+    ("uses", re.compile(r"(使用|采用|基于|借助|依赖|调用|通过|利用|引入|uses?|built on|based on|via)", re.I)),
+    ("part_of", re.compile(r"^\s*(是|为)?\s*(的)?\s*(核心)?(组件|组成部分|子系统|模块|一部分)", re.I)),
 )
-_RELATION_TYPES_BY_TARGET = {
-    "measures": {"concept", "pattern"},
-    "solves": {"concept", "pattern"},
-    "implements": {"concept", "pattern", "protocol"},
+_PROVIDER_TYPES = {"framework", "library", "tool", "platform", "protocol"}
+# What each relation type may connect: (allowed source types, allowed target types); None = any.
+_TYPE_RULES: dict[str, tuple[set[str] | None, set[str] | None]] = {
+    "measures": ({"tool", "library", "platform", "framework"}, {"concept", "pattern"}),
+    "solves": (_PROVIDER_TYPES | {"pattern"}, {"concept", "pattern"}),
+    "implements": (_PROVIDER_TYPES, {"concept", "pattern", "protocol"}),
+    "integrates_with": (_PROVIDER_TYPES | {"language"}, _PROVIDER_TYPES | {"language"}),
+    "uses": (_PROVIDER_TYPES | {"pattern", "language"}, None),
 }
+
+
+def _types_allow(rtype: str, source: str | None, target: str | None) -> bool:
+    sources, targets = _TYPE_RULES.get(rtype, (None, None))
+    return (sources is None or source in sources) and (targets is None or target in targets)
 _MERMAID_NODE = re.compile(r"([A-Za-z][\w]*)\s*(?:\[\(?|\(\(?|\{\{?|>)([^\]\)\}]*)[\]\)\}]+")
 _MERMAID_EDGE = re.compile(r"([A-Za-z][\w]*)(?:\s*[\[\(\{>][^\]\)\}]*[\]\)\}]+)?\s*(?:-->|---|==>|-\.->|-->>|->>)\s*(?:\|[^|]*\|\s*)?([A-Za-z][\w]*)")
 
@@ -116,7 +125,7 @@ def extract_relations(
 def _relations_in(passage: Passage, matcher: ConceptMatcher, types: dict[str, str]):
     text = passage.text
     if "mermaid" in passage.kinds:
-        yield from _mermaid_relations(text, matcher)
+        yield from _mermaid_relations(text, matcher, types)
     if "table" in passage.kinds:
         yield from _table_relations(text, matcher, types)
     for sentence in _SENTENCE.finditer(text):
@@ -168,8 +177,7 @@ def _sentence_relations(sentence: str, offset: int, matcher: ConceptMatcher, typ
             for second in right:
                 if first.concept_id == second.concept_id:
                     continue
-                allowed = _RELATION_TYPES_BY_TARGET.get(rtype)
-                if allowed and types.get(second.concept_id) not in allowed:
+                if not _types_allow(rtype, types.get(first.concept_id), types.get(second.concept_id)):
                     continue
                 if rtype == "alternative_to" and types.get(first.concept_id) != types.get(second.concept_id):
                     continue
@@ -179,7 +187,7 @@ def _sentence_relations(sentence: str, offset: int, matcher: ConceptMatcher, typ
 def _relation_between(between: str, left: list[Match], right: list[Match], types: dict[str, str]) -> str | None:
     if len(between) > _MAX_GAP:
         return None
-    for rtype, cue, _ in _CUES:
+    for rtype, cue in _CUES:
         if cue.search(between):
             return rtype
     # "OpenTelemetry 全链路追踪", "zap结构化日志": a tool named right before the concept it provides.
@@ -192,10 +200,14 @@ def _distinct(matches: list[Match]) -> list[Match]:
     return [m for i, m in enumerate(matches) if i == 0 or m.concept_id != matches[i - 1].concept_id]
 
 
+_STACK_HEADERS = re.compile(r"^(组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|component|layer|field|step)", re.I)
+
+
 def _table_relations(text: str, matcher: ConceptMatcher, types: dict[str, str]):
     """Comparison tables: the concepts a header compares (``特性 gRPC REST/JSON``) and the concepts that
-    open the rows (``chaos-mesh …`` / ``go-chaos …`` / ``litmuschaos …``) are alternatives."""
-    leaders: list[tuple[Match, int]] = []
+    open the rows (``chaos-mesh …`` / ``go-chaos …`` / ``litmuschaos …``) are alternatives, unless the
+    header says the rows are the parts of a stack (``组件 版本 用途``)."""
+    tables: list[tuple[str, list[tuple[Match, int]]]] = []
     above = ""
     offset = 0
     for row in text.split("\n"):
@@ -204,17 +216,22 @@ def _table_relations(text: str, matcher: ConceptMatcher, types: dict[str, str]):
         above = row
         if not row.strip():
             continue
-        if len(_cells(previous)) < 3:  # only the first row of a table is its header
+        cells = _cells(row)
+        if len(_cells(previous)) < 3:  # the first row of a table is its header
             for a, b in _table_header_pairs(row, matcher):
                 yield a, "alternative_to", b, start, "table"
-        cells = _cells(row)
-        if len(cells) >= 3 and not re.search(r"[。，,]|-->|[{}]", row):
+            tables.append((cells[0] if cells else "", []))
+            continue
+        if tables and len(cells) >= 3 and not re.search(r"[。，,]|-->|[{}]", row):
             first = _distinct(matcher.find(cells[0]))
             if len(first) == 1 and first[0].start == 0:
-                leaders.append((first[0], start))
-    for (a, where), (b, _) in combinations(leaders[:6], 2):
-        if a.concept_id != b.concept_id and types.get(a.concept_id) == types.get(b.concept_id):
-            yield a.concept_id, "alternative_to", b.concept_id, where, "table"
+                tables[-1][1].append((first[0], start))
+    for header, leaders in tables:
+        if _STACK_HEADERS.match(header.strip("| ")):
+            continue
+        for (a, where), (b, _) in combinations(leaders[:6], 2):
+            if a.concept_id != b.concept_id and types.get(a.concept_id) == types.get(b.concept_id):
+                yield a.concept_id, "alternative_to", b.concept_id, where, "table"
 
 
 def _cells(row: str) -> list[str]:
@@ -223,7 +240,7 @@ def _cells(row: str) -> list[str]:
 
 def _table_header_pairs(row: str, matcher: ConceptMatcher):
     """A comparison table's header: a dimension label, then the concepts it compares."""
-    if re.search(r"[。，,：:{}\[\]()]|-->|//|#", row) or len(row) > 80:
+    if re.search(r"[。，,：:{}\[\]()]|-->|//|#", row) or len(row) > 80 or re.match(r"\s*[•·*-]\s", row):
         return
     matches = _distinct(matcher.find(row))
     cells = _cells(row)
@@ -236,7 +253,7 @@ def _table_header_pairs(row: str, matcher: ConceptMatcher):
             yield a.concept_id, b.concept_id
 
 
-def _mermaid_relations(text: str, matcher: ConceptMatcher):
+def _mermaid_relations(text: str, matcher: ConceptMatcher, types: dict[str, str]):
     labels: dict[str, str] = {}
     for match in _MERMAID_NODE.finditer(text):
         labels.setdefault(match.group(1), match.group(2))
@@ -244,7 +261,10 @@ def _mermaid_relations(text: str, matcher: ConceptMatcher):
         for edge in _MERMAID_EDGE.finditer(line_match.group()):
             source = matcher.find(labels.get(edge.group(1), ""))
             target = matcher.find(labels.get(edge.group(2), ""))
-            if source and target and source[0].concept_id != target[0].concept_id:
+            # A flowchart arrow is a step, not a dependency, unless both ends name components.
+            if source and target and source[0].concept_id != target[0].concept_id and all(
+                types.get(m[0].concept_id) in _PROVIDER_TYPES for m in (source, target)
+            ):
                 yield source[0].concept_id, "uses", target[0].concept_id, line_match.start(), "mermaid"
         # a single label that says "syft生成SBOM" carries a relation of its own
         for label in _MERMAID_NODE.finditer(line_match.group()):

@@ -126,6 +126,15 @@ def _chunks(lines: list[str]) -> list[tuple[int, int, bool]]:
     return out
 
 
+def _front_matter_end(lines: list[str]) -> int | None:
+    if not lines or lines[0].strip() != "---":
+        return None
+    for i in range(1, min(len(lines), 40)):
+        if lines[i].strip() == "---":
+            return i
+    return None
+
+
 def _split_runs(lines: list[str], chunks: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
     """Split a chunk where a bullet list meets other lines with no blank line between (list, then table)."""
     out: list[tuple[int, int, bool]] = []
@@ -277,7 +286,12 @@ def parse_blocks(text: str) -> list[Block]:
     """
     lines = text.split("\n")
     typed: list[tuple[str, int, int, int]] = []
+    front = _front_matter_end(lines)
+    if front is not None:  # Markdown front matter (--- title: … ---) is metadata, not article text
+        typed.append(("boilerplate", 0, front, 0))
     for first, last, fenced in _split_runs(lines, _chunks(lines)):
+        if front is not None and first <= front:
+            continue
         chunk = lines[first : last + 1]
         whole = _classify(chunk, fenced)
         if whole is not None:

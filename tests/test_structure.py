@@ -67,3 +67,18 @@ def test_every_nonblank_line_in_exactly_one_block(seeds):
         nonblank = [i for i, line in enumerate(text.split("\n"), start=1) if line.strip()]
         assert len(covered) == len(set(covered)), path.name
         assert set(nonblank) <= set(covered), path.name
+
+
+def test_markdown_article():
+    text = (
+        "---\ntitle: Go 并发模式\n---\n\n# Go 并发模式详解\n\n## 1. Worker Pool\n\nWorker Pool 是一种模式：\n\n"
+        "```go\nfunc worker() {\n\n    return\n}\n```\n\n- 使用 channel\n- 通过 WaitGroup\n\n"
+        "| 模式 | 复杂度 |\n|---|---|\n| Worker Pool | 低 |\n\n```mermaid\ngraph LR\n    A --> B\n```\n"
+    )
+    kinds = [(b.kind, b.line_start, b.line_end) for b in parse_blocks(text)]
+    assert kinds == [
+        ("boilerplate", 1, 3), ("heading", 5, 5), ("heading", 7, 7), ("paragraph", 9, 9), ("code", 11, 16),
+        ("list", 18, 19), ("table", 21, 23), ("mermaid", 25, 28),
+    ]
+    table = [b for b in parse_blocks(text) if b.kind == "table"][0]
+    assert table.cells == (("模式", "复杂度"), ("Worker Pool", "低"))
