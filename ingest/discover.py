@@ -78,6 +78,8 @@ def discover_concepts(
         prose = "code" not in passage.kinds or "paragraph" in passage.kinds
         for match in _PAIR.finditer(text):
             zh, en = match.group(1), match.group(2).strip()
+            if re.search(r"\bv?\d+(\.\d+)+\b|\d{3,}", en) or len(en.split()) > 4:
+                continue  # "(order-monolith v2.3)", "(QPS 1200)": a version or a figure, not a term
             zh_id, en_id = known(zh), known(en)
             if zh_id and not en_id and len(en) >= 3:
                 learnt[zh_id].append(en)

@@ -29,7 +29,8 @@ _MERMAID = re.compile(
 _LIST_ITEM = re.compile(r"^\s*([•·▪●◦\-*+]|\d{1,2}[.)、]|[a-z][.)])\s+\S|^\s*[•·▪●◦]\S")
 _BOILERPLATE = re.compile(
     r"^\s*(Posted in|发表回复|发表评论|评论|Leave a (Reply|Comment)|Share this|分享到|上一篇|下一篇|相关文章|"
-    r"Related posts|You may also like|Copyright|版权所有|本文链接|转载请注明|取消回复|Comments?)\b.*$|"
+    r"Related posts|You may also like|Copyright|版权所有|本文链接|转载请注明|取消回复|Comments?|"
+    r"版权声明|原文链接|复制代码|文章标签|分类专栏|最新推荐文章|阅读\s*\d+|点赞|收藏|打赏|关注我们|扫码关注)\b.*$|"
     r"^\s*(Posted in|发表回复|取消回复)\s*$",
     re.IGNORECASE,
 )

@@ -87,3 +87,27 @@ def test_utf16_without_bom_and_binary_that_decodes(tmp_path):
     assert {d.name: d.text for d in docs} == {"be.txt": TEXT, "le.txt": TEXT}
     assert {os.path.basename(p.path): p.reason.split(" (")[0] for p in problems} == {
         "ctrl.txt": "binary file", "pairs.txt": "binary file"}
+
+
+def test_blog_html_page_keeps_the_article_and_drops_the_chrome(tmp_path):
+    page = """<!DOCTYPE html><html><head><title>t</title><style>.x{}</style></head><body>
+    <nav><a href="/">首页</a> <a href="/tags">标签</a></nav>
+    <article><h1>Go 限流实践</h1><p>使用 <code>golang.org/x/time/rate</code> 实现令牌桶限流。</p>
+    <h2>示例</h2><pre><code class="language-go">lim := rate.NewLimiter(10, 20)
+if !lim.Allow() {
+    return errTooMany
+}</code></pre>
+    <ul><li>令牌桶</li><li>漏桶</li></ul>
+    <table><thead><tr><th>算法</th><th>突发</th></tr></thead><tbody><tr><td>令牌桶</td><td>允许</td></tr></tbody></table>
+    </article><footer>版权所有 © 2024</footer><script>track()</script></body></html>"""
+    (tmp_path / "post.html").write_text(page, "utf-8")
+    docs, problems = read_documents([tmp_path])
+    assert problems == []
+    text = docs[0].text
+    assert "首页" not in text and "track()" not in text and "版权所有" not in text
+    from ingest.structure import parse_blocks
+
+    kinds = [b.kind for b in parse_blocks(text)]
+    assert kinds == ["heading", "paragraph", "heading", "code", "list", "table"]
+    code = [b for b in parse_blocks(text) if b.kind == "code"][0]
+    assert "lim := rate.NewLimiter(10, 20)" in code.text and "    return errTooMany" in code.text

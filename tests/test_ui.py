@@ -99,3 +99,27 @@ def test_uploads_stay_inside_the_corpus_folder(tmp_path):
         save_upload("run.sh", b"rm -rf /", folder)
     with pytest.raises(InputError, match="larger than"):
         save_upload("big.txt", b"x" * (MAX_UPLOAD_BYTES + 1), folder)
+
+
+def test_corpus_reingest_lists_bad_files_and_keeps_working(tmp_path, monkeypatch):
+    from gokg import KnowledgeBase
+
+    seeds, uploads = tmp_path / "seeds", tmp_path / "uploads"
+    seeds.mkdir(), uploads.mkdir()
+    (seeds / "a.md").write_text("# 熔断\n\nSentinel 实现熔断与限流。\n", "utf-8")
+    KnowledgeBase.build([seeds], tmp_path / "idx", encoder="hash")
+    (uploads / "b.md").write_text("# 服务发现\n\nConsul 实现服务注册与发现。\n", "utf-8")
+    (uploads / "broken.txt").write_bytes(b"\x00\x01\x02\x03" * 50)
+    monkeypatch.setenv("GOKG_INDEX", str(tmp_path / "idx"))
+    monkeypatch.setenv("GOKG_SEEDS", str(seeds))
+    monkeypatch.setenv("GOKG_UPLOADS", str(uploads))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/corpus.py")
+    at.run()
+    assert list(at.dataframe[0].value["doc"]) == ["a.md"]
+    at.button[0].click().run()
+    assert not at.exception
+    assert "2 files" in at.success[0].value
+    assert any("broken.txt" in w.value and "binary file" in w.value for w in at.warning)
+    assert sorted(at.dataframe[0].value["doc"]) == ["a.md", "b.md"]
+    assert KnowledgeBase.open(tmp_path / "idx").manifest["encoder"]["name"] == "hash"

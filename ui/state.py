@@ -126,7 +126,7 @@ def ensure_index() -> bool:
         bar.progress(min(done / max(total, 1), 1.0), text=f"{t('building')} {stage} {done}/{total}")
 
     try:
-        KnowledgeBase.build(corpus_dirs(), index_dir(), progress=progress)
+        KnowledgeBase.build(corpus_dirs(), index_dir(), encoder=os.environ.get("GOKG_ENCODER"), progress=progress)
     except GokgError as exc:
         st.error(str(exc))
         return False

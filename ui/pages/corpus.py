@@ -25,12 +25,16 @@ if st.button(t("reingest"), type="primary"):
     bar = st.progress(0.0)
     try:
         report = KnowledgeBase.build(
-            corpus_dirs(), index_dir(), progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=stage)
+            corpus_dirs(), index_dir(), encoder=kb().manifest["encoder"]["name"],
+            progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=stage),
         ).report
     except GokgError as exc:
         st.error(f"{exc} — the previous index is still in use")
     else:
-        st.success(f"{report.files} files, {report.passages} passages ({report.embedded} embedded)")
-        for problem in report.problems:
-            st.warning(f"{problem.path}: {problem.reason}")
+        st.session_state["last_ingest"] = report.to_dict()
         st.rerun()
+last = st.session_state.get("last_ingest")
+if last:
+    st.success(f"{last['files']} files, {last['passages']} passages ({last['embedded']} embedded)")
+    for problem in last["problems"]:
+        st.warning(f"{problem['path']}: {problem['reason']}")
