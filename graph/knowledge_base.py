@@ -405,7 +405,7 @@ def _write(tmp: Path, corpus: Corpus, settings: Settings, encoder: Encoder) -> N
         tmp / "concepts.json",
         [
             {"id": c.id, "name": c.name, "type": c.type, "aliases": list(c.aliases), "description": c.description,
-             "discovered": c.discovered}
+             "discovered": c.discovered, "hints": [list(h) for h in c.hints]}
             for c in corpus.concepts
         ],
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 import ahocorasick
 
 from .errors import InputError
-from .models import CONCEPT_TYPES, Concept
+from .models import CONCEPT_TYPES, RELATION_TYPES, Concept
 from .normalize import alias_key, normalize
 
 __all__ = ["load_lexicon", "lexicon_hash", "concept_id", "ConceptMatcher", "Match", "DEFAULT_LEXICON"]
@@ -48,6 +48,7 @@ def load_lexicon(path: str | Path | None = None) -> list[Concept]:
     text, origin = _lexicon_text(path)
     concepts: list[Concept] = []
     owners: dict[str, str] = {}
+    pending: list[tuple[str, int]] = []
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip() or line.startswith("#"):
             continue
@@ -64,7 +65,20 @@ def load_lexicon(path: str | Path | None = None) -> list[Concept]:
                 raise InputError(f"{origin}:{number}: alias {alias!r} of {name} already belongs to {owners[key]}")
             owners[key] = name
         description = cells[3].strip() if len(cells) > 3 else ""
-        concepts.append(Concept(id=concept_id(name), name=name, type=ctype, aliases=names, description=description))
+        hints = []
+        for hint in filter(None, (cells[4].strip() if len(cells) > 4 else "").split(";")):
+            relation, _, target = hint.partition(":")
+            if relation not in RELATION_TYPES or not target:
+                raise InputError(f"{origin}:{number}: hint {hint!r} must be relation:Target, relation one of {', '.join(RELATION_TYPES)}")
+            hints.append((relation, concept_id(target), number))
+        concepts.append(Concept(id=concept_id(name), name=name, type=ctype, aliases=names, description=description,
+                                hints=tuple((r, t) for r, t, _ in hints)))
+        for _, target, line in hints:
+            pending.append((target, line))
+    ids = {c.id for c in concepts}
+    for target, line in pending:
+        if target not in ids:
+            raise InputError(f"{origin}:{line}: hint names {target!r}, which is not a concept of the lexicon")
     return concepts
 
 

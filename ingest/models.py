@@ -86,6 +86,7 @@ class Concept:
     aliases: tuple[str, ...] = ()
     description: str = ""
     discovered: bool = False
+    hints: tuple[tuple[str, str], ...] = ()  # curated (relation, concept id) pairs for query understanding
 
 
 @dataclass(frozen=True)

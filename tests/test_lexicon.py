@@ -50,3 +50,13 @@ def test_bad_type_names_the_line(tmp_path):
     path.write_text("# comment\nA\tthing\tfoo\n", "utf-8")
     with pytest.raises(InputError, match="lex.tsv:2: type='thing'"):
         load_lexicon(path)
+
+
+def test_hints_name_real_concepts(tmp_path):
+    concepts = {c.id: c for c in load_lexicon()}
+    assert ("implements", "circuit-breaker") in concepts["sentinel"].hints
+    assert all(target in concepts for c in concepts.values() for _, target in c.hints)
+    path = tmp_path / "lex.tsv"
+    path.write_text("A\tconcept\ta1\t\tsolves:Nothing Here\n", "utf-8")
+    with pytest.raises(InputError, match="lex.tsv:1: hint names 'nothing-here'"):
+        load_lexicon(path)
