@@ -15,13 +15,13 @@ from itertools import combinations
 
 from .lexicon import ConceptMatcher, Match
 from .models import Concept, Evidence, Mention, Passage, Relation
+from .structure import split_cells
 
 __all__ = ["find_mentions", "extract_relations", "find_definitions"]
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
 _MAX_GAP = 16
 _COORDINATION = re.compile(r"^\s*([、,，/&]|和|与|及|以及|或|and|or)\s*$", re.I)
-_PROVIDERS = {"framework", "library", "tool", "platform"}
 _WHOLE_OF_PARTS = re.compile(r"([^，,。；;]{1,30}?)由([^。；;]{2,80}?)(?:等|三者|四者|几部分|几个部分)?(?:协同)?(?:构成|组成)")
 _CHOICE_AMONG = re.compile(r"(.{1,20}?)的?(?:取舍|选型|选择|之争)\s*[:：]")
 # (relation, regex on the text between two mentions A … B): A relation B
@@ -35,7 +35,10 @@ _CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("uses", re.compile(r"(使用|采用|基于|借助|依赖|调用|通过|利用|引入|uses?|built on|based on|via)", re.I)),
     ("part_of", re.compile(r"^\s*(是|为)?\s*(的)?\s*(核心)?(组件|组成部分|子系统|模块|一部分)", re.I)),
 )
-_PROVIDER_TYPES = {"framework", "library", "tool", "platform", "protocol"}
+_COMPONENT_TYPES = {"framework", "library", "tool", "platform"}
+_PROVIDER_TYPES = _COMPONENT_TYPES | {"protocol"}
+_MERMAID_NODE = re.compile(r"([A-Za-z][\w]*)\s*(?:\[\(?|\(\(?|\{\{?|>)([^\]\)\}]*)[\]\)\}]+")
+_MERMAID_EDGE = re.compile(r"([A-Za-z][\w]*)(?:\s*[\[\(\{>][^\]\)\}]*[\]\)\}]+)?\s*(?:-->|---|==>|-\.->|-->>|->>)\s*(?:\|[^|]*\|\s*)?([A-Za-z][\w]*)")
 # What each relation type may connect: (allowed source types, allowed target types); None = any.
 _TYPE_RULES: dict[str, tuple[set[str] | None, set[str] | None]] = {
     "measures": ({"tool", "library", "platform", "framework"}, {"concept", "pattern"}),
@@ -49,8 +52,7 @@ _TYPE_RULES: dict[str, tuple[set[str] | None, set[str] | None]] = {
 def _types_allow(rtype: str, source: str | None, target: str | None) -> bool:
     sources, targets = _TYPE_RULES.get(rtype, (None, None))
     return (sources is None or source in sources) and (targets is None or target in targets)
-_MERMAID_NODE = re.compile(r"([A-Za-z][\w]*)\s*(?:\[\(?|\(\(?|\{\{?|>)([^\]\)\}]*)[\]\)\}]+")
-_MERMAID_EDGE = re.compile(r"([A-Za-z][\w]*)(?:\s*[\[\(\{>][^\]\)\}]*[\]\)\}]+)?\s*(?:-->|---|==>|-\.->|-->>|->>)\s*(?:\|[^|]*\|\s*)?([A-Za-z][\w]*)")
+
 
 
 def _line_of(passage: Passage, offset: int) -> int:
@@ -191,7 +193,7 @@ def _relation_between(between: str, left: list[Match], right: list[Match], types
         if cue.search(between):
             return rtype
     # "OpenTelemetry 全链路追踪", "zap结构化日志": a tool named right before the concept it provides.
-    if not between.strip() and types.get(left[-1].concept_id) in _PROVIDERS and types.get(right[0].concept_id) in ("concept", "pattern"):
+    if not between.strip() and types.get(left[-1].concept_id) in _COMPONENT_TYPES and types.get(right[0].concept_id) in ("concept", "pattern"):
         return "implements"
     return None
 
@@ -216,8 +218,8 @@ def _table_relations(text: str, matcher: ConceptMatcher, types: dict[str, str]):
         above = row
         if not row.strip():
             continue
-        cells = _cells(row)
-        if len(_cells(previous)) < 3:  # the first row of a table is its header
+        cells = split_cells(row)
+        if len(split_cells(previous)) < 3:  # the first row of a table is its header
             for a, b in _table_header_pairs(row, matcher):
                 yield a, "alternative_to", b, start, "table"
             tables.append((cells[0] if cells else "", []))
@@ -234,16 +236,12 @@ def _table_relations(text: str, matcher: ConceptMatcher, types: dict[str, str]):
                 yield a.concept_id, "alternative_to", b.concept_id, where, "table"
 
 
-def _cells(row: str) -> list[str]:
-    return [c for c in re.split(r"\t|\s{2,}|\s*\|\s*| ", row.strip().strip("|")) if c.strip()]
-
-
 def _table_header_pairs(row: str, matcher: ConceptMatcher):
     """A comparison table's header: a dimension label, then the concepts it compares."""
     if re.search(r"[。，,：:{}\[\]()]|-->|//|#", row) or len(row) > 80 or re.match(r"\s*[•·*-]\s", row):
         return
     matches = _distinct(matcher.find(row))
-    cells = _cells(row)
+    cells = split_cells(row)
     if len(matches) < 2 or len(cells) < 3 or len(cells) > 6:
         return
     if matcher.find(cells[0]):

@@ -10,7 +10,7 @@ import re
 
 from .models import Block
 
-__all__ = ["parse_blocks", "heading_level", "is_code_line"]
+__all__ = ["parse_blocks", "heading_level", "is_code_line", "split_cells", "table_cells"]
 
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _HEADING_PATTERNS = (
@@ -161,7 +161,7 @@ def _split_runs(lines: list[str], chunks: list[tuple[int, int, bool]]) -> list[t
 def _is_table(rows: list[str]) -> bool:
     if len(rows) < 2:
         return False
-    cells = [_split_cells(row) for row in rows]
+    cells = [split_cells(row) for row in rows]
     if any(len(c) < 2 for c in cells) or any(len(row.strip()) > 120 for row in rows):
         return False
     if any(_SENTENCE_END.search(row) for row in rows[:1]):
@@ -170,14 +170,15 @@ def _is_table(rows: list[str]) -> bool:
     return prose * 2 < len(rows) and not any(is_code_line(row) and not _HAN.search(row) for row in rows[:1])
 
 
-def _split_cells(row: str) -> list[str]:
+def split_cells(row: str) -> list[str]:
+    """The cells of a table row: split on tabs, pipes or runs of spaces, else on spaces outside brackets."""
     if "\t" in row or "|" in row.strip().strip("|"):
         parts = re.split(r"\t|\s*\|\s*", row.strip().strip("|"))
     elif re.search(r"\S\s{2,}\S", row):
         parts = re.split(r"\s{2,}", row.strip())
     else:
         parts = _split_outside_brackets(row.strip())
-    return [p for p in parts if p.strip()]
+    return [p.strip() for p in parts if p.strip()]
 
 
 def _split_outside_brackets(row: str) -> list[str]:
@@ -205,7 +206,7 @@ def table_cells(text: str) -> tuple[tuple[str, ...], ...]:
     for line in text.split("\n"):
         if not line.strip() or re.fullmatch(r"\s*\|?[\s:|-]+\|?\s*", line):
             continue
-        rows.append(tuple(c.strip() for c in _split_cells(line)))
+        rows.append(tuple(c.strip() for c in split_cells(line)))
     return tuple(rows)
 
 
