@@ -120,8 +120,30 @@ def extract_relations(
         )
         for (s, t, o), items in found.items()
     ]
+    relations.extend(_heading_relations(passages, matcher, types))
     relations.extend(_cooccurrence(passages, matcher, min_cooccurrence, min_npmi))
     return relations
+
+
+def _heading_relations(passages: list[Passage], matcher: ConceptMatcher, types: dict[str, str]) -> list[Relation]:
+    """A chapter about one component and a section under it about a concept or another component:
+    ``第三章:Kratos框架…`` > ``3.1 Kratos分层架构设计与Protobuf契约驱动开发`` -> Kratos uses Protobuf."""
+    found: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+    for passage in passages:
+        levels = passage.section.split(" > ") if passage.section else []
+        first_line = passage.text.split("\n", 1)[0].strip().lstrip("#").strip()
+        for parent, child in zip(levels, levels[1:]):
+            if child != first_line:
+                continue  # evidence is the child heading's own line, so only its first passage counts
+            owners = {m.concept_id for m in matcher.find(parent) if types.get(m.concept_id) in _COMPONENT_TYPES}
+            if len(owners) != 1:
+                continue
+            owner = owners.pop()
+            for match in _distinct(matcher.find(child)):
+                if match.concept_id != owner and types.get(match.concept_id) not in ("language", "concept"):
+                    evidence = Evidence(passage.doc, passage.line_start, first_line[:300])
+                    found[(owner, "uses", match.concept_id)].append(evidence)
+    return [Relation(s, t, o, tuple(ev[:8]), float(len(ev)), "heading") for (s, t, o), ev in found.items()]
 
 
 def _relations_in(passage: Passage, matcher: ConceptMatcher, types: dict[str, str]):

@@ -82,3 +82,9 @@ def test_neighbors_function_on_a_small_graph():
     G.add_edge("c", "b", key="related_to", relation="related_to", weight=0.5, evidence=[])
     assert [(n["id"], n["distance"]) for n in concept_graph.neighbors(G, "a", depth=2)] == [("b", 1), ("c", 2)]
     assert concept_graph.neighbors(G, "a", relations={"related_to"}) == []
+
+
+def test_relation_from_the_heading_hierarchy(kb):
+    uses = {n.name: n for n in kb.concept("Kratos").neighbors if n.relation == "uses" and n.direction == "out"}
+    assert "Protobuf" in uses  # 第三章:Kratos框架… > … Protobuf 契约即文档
+    assert all(e.doc == "000_ec0da037d95f2b7d.txt" for e in uses["Protobuf"].evidence)

@@ -21,6 +21,13 @@ def test_headings_in_every_style(blocks):
     assert (b[(43, 43)].kind, b[(43, 43)].level) == ("heading", 4)  # short standalone line
 
 
+def test_paragraphs(blocks):
+    b = blocks("000_ec0da037d95f2b7d.txt")
+    assert b[(41, 41)].kind == "paragraph"  # Gin 的路由基于前缀树(Trie)实现 ...
+    assert b[(375, 375)].kind == "paragraph"
+    assert blocks("003_e117c7eadb5835c2.txt")[(2, 2)].kind == "paragraph"
+
+
 def test_unfenced_go_code_is_one_block(blocks):
     b = blocks("000_ec0da037d95f2b7d.txt")
     assert b[(379, 397)].kind == "code"  # OrderSagaCoordinator.Execute with its leading comment
