@@ -68,3 +68,9 @@ def test_default_path_never_imports_torch_or_streamlit(hash_index):
         "assert 'streamlit' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_missing_optional_dependency_names_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if the 'st' extra were not installed
+    with pytest.raises(EncoderError, match=r"pip install torch==2.13.0 'gokg\[st\]'"):
+        load_encoder("sentence-transformers:any-model")
