@@ -36,10 +36,12 @@ def line(label: str, value: str, how: str) -> None:
 
 
 def peak_rss_mb(code: str) -> float:
-    """Peak resident memory of a fresh Python process running ``code``."""
-    probe = code + "\nimport resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
-    return int(out.stdout.strip().split("\n")[-1]) / 1024
+    """Peak resident memory of a fresh Python process running ``code`` (its own rusage, via wait4)."""
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"benchmark process failed: {code}")
+    return usage.ru_maxrss / 1024
 
 
 def bench_extraction(seeds: Path) -> None:
