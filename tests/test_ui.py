@@ -123,3 +123,19 @@ def test_corpus_reingest_lists_bad_files_and_keeps_working(tmp_path, monkeypatch
     assert any("broken.txt" in w.value and "binary file" in w.value for w in at.warning)
     assert sorted(at.dataframe[0].value["doc"]) == ["a.md", "b.md"]
     assert KnowledgeBase.open(tmp_path / "idx").manifest["encoder"]["name"] == "hash"
+
+
+def test_pages_survive_a_corpus_without_concepts(tmp_path, monkeypatch):
+    from gokg import KnowledgeBase
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "poem.md").write_text("# 春晓\n\n春眠不觉晓，处处闻啼鸟。\n", "utf-8")
+    KnowledgeBase.build([corpus], tmp_path / "idx", encoder="hash")
+    monkeypatch.setenv("GOKG_INDEX", str(tmp_path / "idx"))
+    for page in ("pages/search.py", "pages/concept.py", "pages/explorer.py", "pages/topics.py", "pages/corpus.py"):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.switch_page(page)
+        at.query_params["q"] = "春眠"
+        at.run()
+        assert not at.exception, page

@@ -29,6 +29,7 @@ TEXT = {
     "placeholder": ("e.g. saga 补偿, 如何防止服务雪崩, sync.Pool", "例如：saga 补偿、如何防止服务雪崩、sync.Pool"),
     "linked": ("Concepts in your query", "查询涉及的概念"),
     "no_concepts": ("No known concept in the query.", "查询中没有识别到已知概念。"),
+    "no_concepts_indexed": ("The indexed articles mention no known concept yet.", "已索引的文章中还没有识别到概念。"),
     "results": ("Results", "结果"),
     "no_results": ("No passage matches.", "没有匹配的段落。"),
     "weak": ("These results match weakly: the articles may not cover this question.",

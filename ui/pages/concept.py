@@ -8,6 +8,9 @@ from ui.state import code_block, draw_graph, escape, kb, open_concept, t
 
 base = kb()
 names = [c.name for c in base.concepts()]
+if not names:
+    st.info(t("no_concepts_indexed"))
+    st.stop()
 wanted = st.query_params.get("name", "Saga" if "Saga" in names else names[0])
 try:
     info = base.concept(wanted)

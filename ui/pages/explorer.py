@@ -8,6 +8,9 @@ from ui.state import draw_graph, kb, open_concept, t
 
 base = kb()
 names = [c.name for c in base.concepts()]
+if not names:
+    st.info(t("no_concepts_indexed"))
+    st.stop()
 start = st.query_params.get("name", "Saga" if "Saga" in names else names[0])
 st.header(t("explorer"))
 c1, c2 = st.columns([2, 1])

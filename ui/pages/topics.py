@@ -6,6 +6,9 @@ from ui.state import escape, kb, open_concept, t
 
 topics = kb().topics()
 st.header(t("topics"))
+if not topics:
+    st.info(t("no_concepts_indexed"))
+    st.stop()
 st.subheader(t("topic_sizes"))
 st.bar_chart(pd.DataFrame({"topic": [tp.label for tp in topics], "size": [tp.size for tp in topics]}).set_index("topic"))
 for topic in topics:
