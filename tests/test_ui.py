@@ -139,3 +139,10 @@ def test_pages_survive_a_corpus_without_concepts(tmp_path, monkeypatch):
         at.query_params["q"] = "春眠"
         at.run()
         assert not at.exception, page
+
+
+def test_explorer_accepts_an_alias_in_the_url(app):
+    app.switch_page("pages/explorer.py")
+    app.query_params["name"] = "熔断器"
+    app.run()
+    assert not app.exception and app.selectbox[0].value == "Circuit Breaker"

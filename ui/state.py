@@ -158,6 +158,25 @@ def code_block(html_text: str) -> str:
     )
 
 
+def chosen_concept(base: KnowledgeBase) -> tuple[list[str], str]:
+    """All concept names and the one the URL names (``?name=``, any alias), else the most mentioned
+    concept that is not a language; stops the page when the articles mention no concept."""
+    summaries = base.concepts()
+    if not summaries:
+        st.info(t("no_concepts_indexed"))
+        st.stop()
+    names = [c.name for c in summaries]
+    fallback = next((c.name for c in summaries if c.type != "language"), names[0])
+    wanted = st.query_params.get("name")
+    if not wanted:
+        return names, fallback
+    try:
+        return names, base.graph.nodes[base.resolve(wanted)]["name"]
+    except GokgError as exc:
+        st.error(str(exc))
+        return names, fallback
+
+
 def open_concept(name: str) -> None:
     st.switch_page("pages/concept.py", query_params={"name": name})
 

@@ -3,20 +3,11 @@ from collections import defaultdict
 
 import streamlit as st
 
-from ingest.errors import GokgError
-from ui.state import code_block, draw_graph, escape, kb, open_concept, t
+from ui.state import chosen_concept, code_block, draw_graph, escape, kb, open_concept, t
 
 base = kb()
-names = [c.name for c in base.concepts()]
-if not names:
-    st.info(t("no_concepts_indexed"))
-    st.stop()
-wanted = st.query_params.get("name", "Saga" if "Saga" in names else names[0])
-try:
-    info = base.concept(wanted)
-except GokgError as exc:
-    st.error(str(exc))
-    info = base.concept(names[0])
+names, name = chosen_concept(base)
+info = base.concept(name)
 choice = st.selectbox(t("choose_concept"), names, index=names.index(info.name))
 if choice != info.name:
     open_concept(choice)

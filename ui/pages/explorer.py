@@ -4,19 +4,15 @@ import streamlit as st
 
 from ingest.errors import GokgError
 from ingest.models import CONCEPT_TYPES, RELATION_TYPES
-from ui.state import draw_graph, kb, open_concept, t
+from ui.state import chosen_concept, draw_graph, kb, open_concept, t
 
 base = kb()
-names = [c.name for c in base.concepts()]
-if not names:
-    st.info(t("no_concepts_indexed"))
-    st.stop()
-start = st.query_params.get("name", "Saga" if "Saga" in names else names[0])
+names, start = chosen_concept(base)
 st.header(t("explorer"))
 c1, c2 = st.columns([2, 1])
-name = c1.selectbox(t("choose_concept"), names, index=names.index(start) if start in names else 0)
+name = c1.selectbox(t("choose_concept"), names, index=names.index(start))
 depth = c2.slider(t("depth"), 1, 2, 1)
-relations = st.multiselect(t("relation_filter"), RELATION_TYPES, default=[r for r in RELATION_TYPES if r != "related_to"] + ["related_to"])
+relations = st.multiselect(t("relation_filter"), RELATION_TYPES, default=list(RELATION_TYPES))
 types = st.multiselect(t("type_filter"), CONCEPT_TYPES, default=list(CONCEPT_TYPES))
 try:
     G = base.subgraph(name, depth=depth)
