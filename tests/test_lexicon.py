@@ -23,7 +23,8 @@ def test_lexicon_is_broad_and_typed():
 @pytest.mark.parametrize(
     ("alias", "name"),
     [("熔断器", "circuit-breaker"), ("circuit breaker", "circuit-breaker"), ("Circuit-Breaker", "circuit-breaker"),
-     ("服务发现", "service-discovery"), ("Saga模式", "saga"), ("otel", "opentelemetry"), ("协程", "goroutine")],
+     ("服务发现", "service-discovery"), ("Saga模式", "saga"), ("otel", "opentelemetry"), ("协程", "goroutine"),
+     ("ＳＡＧＡ", "saga"), ("服務發現", "service-discovery"), ("SYNC.POOL", "sync.pool")],
 )
 def test_lookup_in_both_languages(matcher, alias, name):
     assert matcher.lookup(alias) == name
