@@ -25,6 +25,7 @@ from .vectors import VectorIndex
 __all__ = ["Searcher", "FusionWeights", "SIGNALS"]
 
 SIGNALS = ("bm25", "expanded", "dense", "concept")
+NEIGHBOUR_WEIGHT = 0.1  # a passage about a graph neighbour of a linked concept
 HINT_SCORE = 0.3  # dev set: 0.2-0.5 within 0.001 nDCG; hints matter for queries naming a problem
 
 
@@ -70,7 +71,7 @@ class Searcher:
             for _, target in concept.hints:
                 self._hinted[concept.id].add(target)
                 self._hinted[target].add(concept.id)
-        self._ascii_keys = {alias_key(a): c.id for c in concepts for a in c.aliases if a.isascii() and len(a) >= 5}
+        self._ascii_keys = {alias_key(a): c.id for c in concepts for a in c.aliases if a.isascii() and len(alias_key(a)) >= 5}
         self.passage_concepts: dict[int, list[str]] = defaultdict(list)
         self.concept_passages: dict[str, set[int]] = defaultdict(set)
         for mention in mentions:
@@ -89,12 +90,27 @@ class Searcher:
         scores: dict[str, float] = {}
         for match in self.matcher.find(query):
             scores[match.concept_id] = max(scores.get(match.concept_id, 0.0), 1.0)
-        for word in query.replace("，", " ").replace(",", " ").split():
+        words = query.replace("，", " ").replace(",", " ").split()
+        # English phrases in the plural ("circuit breakers", "goroutines"): singular forms of 1-3 words.
+        for size in (3, 2, 1):
+            for start in range(len(words) - size + 1):
+                phrase = words[start : start + size]
+                if not all(w.isascii() for w in phrase):
+                    continue
+                for last in _singulars(phrase[-1]):
+                    cid = self.matcher.lookup(" ".join([*phrase[:-1], last]))
+                    if cid:
+                        scores[cid] = max(scores.get(cid, 0.0), 1.0)
+        for word in words:
             cid = self.matcher.lookup(word)
             if cid:
                 scores[cid] = max(scores.get(cid, 0.0), 1.0)
-            elif word.isascii() and len(word) >= 5 and not self.matcher.find(word):
-                close = difflib.get_close_matches(alias_key(word), list(self._ascii_keys), n=1, cutoff=0.84)
+            elif word.isascii() and len(word) >= 6 and not self.matcher.find(word) and not any(
+                self.matcher.lookup(w) for w in _singulars(word)
+            ):
+                key = alias_key(word)
+                close = [c for c in difflib.get_close_matches(key, list(self._ascii_keys), n=3, cutoff=0.84)
+                         if abs(len(c) - len(key)) <= 2]  # a typo, not a longer name ("services" is not "service mesh")
                 if close:
                     cid = self._ascii_keys[close[0]]
                     scores[cid] = max(scores.get(cid, 0.0), 0.8)
@@ -142,7 +158,7 @@ class Searcher:
             if concept.id in self.graph:
                 for neighbour in set(self.graph.successors(concept.id)) | set(self.graph.predecessors(concept.id)):
                     for pid in self.concept_passages.get(neighbour, ()):
-                        score[pid] += 0.1 * weight
+                        score[pid] += NEIGHBOUR_WEIGHT * weight
         ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))
         return ranked[:depth]
 
@@ -215,6 +231,19 @@ class Searcher:
             if len(chosen) == k:
                 break
         return chosen
+
+
+def _singulars(word: str) -> list[str]:
+    """``breakers`` -> breaker; ``proxies`` -> proxy; ``classes`` -> class (only for English words)."""
+    lower = word.lower()
+    if len(lower) < 4 or not lower.isalpha() or not lower.endswith("s") or lower.endswith("ss"):
+        return []
+    forms = [word[:-1]]
+    if lower.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if lower.endswith("es"):
+        forms.append(word[:-2])
+    return forms
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -74,3 +74,10 @@ def test_a_problem_query_finds_its_remedies(kb):
     linked = {c.name: c.score for c in result.concepts}
     assert linked["Cascading Failure"] == 1.0 and 0 < linked["Circuit Breaker"] < 1.0
     assert any("熔断" in h.text for h in result.hits[:5])
+
+
+@pytest.mark.parametrize(("query", "concept"), [("circuit breakers in go", "circuit-breaker"),
+                                                ("leaking goroutines", "goroutine"),
+                                                ("service meshes", "service-mesh")])
+def test_english_plurals_link_concepts(kb, query, concept):
+    assert concept in [c.id for c in kb.search(query).concepts if c.score == 1.0]
