@@ -36,12 +36,22 @@ def line(label: str, value: str, how: str) -> None:
 
 
 def peak_rss_mb(code: str) -> float:
-    """Peak resident memory of a fresh Python process running ``code`` (its own rusage, via wait4)."""
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
+    """Peak resident memory of a fresh Python process running ``code``.
+
+    Measured from a small launcher: on Linux a child's ru_maxrss starts from the RSS of the process
+    that forked it, and this benchmark process is large by then.
+    """
+    launcher = (
+        "import os, subprocess, sys\n"
+        "p = subprocess.Popen([sys.executable, '-c', sys.argv[1]], stdout=subprocess.DEVNULL)\n"
+        "_, status, usage = os.wait4(p.pid, 0)\n"
+        "print(usage.ru_maxrss if status == 0 else -1)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", launcher, code], capture_output=True, text=True, cwd=ROOT, check=True)
+    kb = int(out.stdout.strip())
+    if kb < 0:
         raise RuntimeError(f"benchmark process failed: {code}")
-    return usage.ru_maxrss / 1024
+    return kb / 1024
 
 
 def bench_extraction(seeds: Path) -> None:
