@@ -81,6 +81,8 @@ def decode(data: bytes) -> tuple[str, str]:
         if not _plausible(text):
             raise ValueError("binary file (NUL bytes)")
         return text, encoding
+    if b"\x00" in data[:4096]:
+        raise ValueError("binary file (NUL bytes)")
     try:
         return _reject_control(data.decode("utf-8")), "utf-8"
     except UnicodeDecodeError:
@@ -96,13 +98,9 @@ def decode(data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
-    if best is None and b"\x00" in data[:4096]:
-        raise ValueError("binary file (NUL bytes)")
     if best is None:
         raise ValueError("undecodable bytes (not UTF-8, UTF-16, GB18030 or another known encoding)")
     encoding = best.encoding
-    if b"\x00" in data[:4096] and not encoding.startswith(("utf_16", "utf_32")):
-        raise ValueError("binary file (NUL bytes)")
     # GBK text is decoded as its superset GB18030, which never loses a character.
     if encoding in ("gbk", "gb2312", "hz"):
         encoding = "gb18030"
@@ -125,9 +123,6 @@ def read_file(file: Path, root: Path) -> Document | Problem:
         return Problem(str(file), f"cannot be read ({exc.strerror or exc})")
     if not data.strip():
         return Problem(str(file), "empty file")
-    if b"\x00" in data[:4096] and not data.startswith(tuple(b for b, _ in _BOMS)):
-        if not _looks_like_utf16(data):
-            return Problem(str(file), "binary file (NUL bytes)")
     try:
         text, encoding = decode(data)
     except ValueError as exc:
