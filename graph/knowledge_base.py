@@ -401,14 +401,7 @@ def _write(tmp: Path, corpus: Corpus, settings: Settings, encoder: Encoder) -> N
     lexical = LexicalIndex.build([tokenizer(embed_text(p)) for p in corpus.passages])
     (tmp / "bm25").mkdir()
     lexical.save(tmp / "bm25")
-    store.write_json(
-        tmp / "concepts.json",
-        [
-            {"id": c.id, "name": c.name, "type": c.type, "aliases": list(c.aliases), "description": c.description,
-             "discovered": c.discovered, "hints": [list(h) for h in c.hints]}
-            for c in corpus.concepts
-        ],
-    )
+    store.write_json(tmp / "concepts.json", [asdict(c) for c in corpus.concepts])
     store.write_jsonl(tmp / "mentions.jsonl", (asdict(m) for m in corpus.mentions))
     graph = concept_graph.build_graph(corpus.concepts, corpus.mentions, corpus.relations, corpus.definitions)
     store.write_json(tmp / "graph.json", concept_graph.to_node_link(graph))
