@@ -65,6 +65,7 @@ class Searcher:
         self.weights = weights
         self.matcher = matcher or ConceptMatcher(concepts)
         self._passage_tokens: dict[int, frozenset[str]] = {}
+        self._concept_tokens: dict[str, list[str]] = {}
         # Curated hints (Sentinel implements 熔断, 熔断 solves 雪崩), in both directions.
         self._hinted: dict[str, set[str]] = defaultdict(set)
         for concept in concepts:
@@ -88,32 +89,32 @@ class Searcher:
         """Concepts the query is about: exact aliases in either language, then tolerant of small typos;
         including lexicon concepts that no indexed article mentions."""
         scores: dict[str, float] = {}
+
+        def link(cid: str | None, score: float) -> None:
+            if cid:
+                scores[cid] = max(scores.get(cid, 0.0), score)
+
         for match in self.matcher.find(query):
-            scores[match.concept_id] = max(scores.get(match.concept_id, 0.0), 1.0)
+            link(match.concept_id, 1.0)
         words = query.replace("，", " ").replace(",", " ").split()
         # English phrases in the plural ("circuit breakers", "goroutines"): singular forms of 1-3 words.
         for size in (3, 2, 1):
             for start in range(len(words) - size + 1):
                 phrase = words[start : start + size]
-                if not all(w.isascii() for w in phrase):
-                    continue
-                for last in _singulars(phrase[-1]):
-                    cid = self.matcher.lookup(" ".join([*phrase[:-1], last]))
-                    if cid:
-                        scores[cid] = max(scores.get(cid, 0.0), 1.0)
+                if all(w.isascii() for w in phrase):
+                    for last in _singulars(phrase[-1]):
+                        link(self.matcher.lookup(" ".join([*phrase[:-1], last])), 1.0)
         for word in words:
             cid = self.matcher.lookup(word)
-            if cid:
-                scores[cid] = max(scores.get(cid, 0.0), 1.0)
-            elif word.isascii() and len(word) >= 6 and not self.matcher.find(word) and not any(
+            link(cid, 1.0)
+            if cid is None and word.isascii() and len(word) >= 6 and not self.matcher.find(word) and not any(
                 self.matcher.lookup(w) for w in _singulars(word)
             ):
                 key = alias_key(word)
                 close = [c for c in difflib.get_close_matches(key, list(self._ascii_keys), n=3, cutoff=0.84)
                          if abs(len(c) - len(key)) <= 2]  # a typo, not a longer name ("services" is not "service mesh")
                 if close:
-                    cid = self._ascii_keys[close[0]]
-                    scores[cid] = max(scores.get(cid, 0.0), 0.8)
+                    link(self._ascii_keys[close[0]], 0.8)
         for cid, score in list(scores.items()):
             for hinted in self._hinted.get(cid, ()):
                 if hinted not in scores:
@@ -137,8 +138,7 @@ class Searcher:
             for concept in linked:
                 if concept.score <= HINT_SCORE:
                     continue  # hinted concepts weigh in through the concept signal only
-                for alias in self.concepts[concept.id].aliases:
-                    expansion.extend(self.tokenizer(alias))
+                expansion.extend(self._alias_tokens(concept.id))
             lists["expanded"] = _top(self.lexical.scores(tokens + list(dict.fromkeys(expansion))), depth)
         if "dense" in signals:
             ids, scores = self.vectors.search(self.encode_query(query), depth)
@@ -161,6 +161,12 @@ class Searcher:
                         score[pid] += NEIGHBOUR_WEIGHT * weight
         ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))
         return ranked[:depth]
+
+    def _alias_tokens(self, concept_id: str) -> list[str]:
+        tokens = self._concept_tokens.get(concept_id)
+        if tokens is None:  # tokenized on first use, then kept
+            tokens = self._concept_tokens[concept_id] = [t for a in self.concepts[concept_id].aliases for t in self.tokenizer(a)]
+        return tokens
 
     def _idf(self, concept_id: str) -> float:
         df = len(self.concept_passages.get(concept_id, ())) or 1
@@ -185,6 +191,7 @@ class Searcher:
         dense_scores = dict(lists.get("dense", []))
         order = self._diversified(sorted(fused, key=lambda pid: (-fused[pid], pid)), k)
         linked_ids = {c.id for c in linked}
+        query_tokens = list(dict.fromkeys(self.tokenizer(query)))
         hits = []
         for pid in order:
             passage = self.passages[pid]
@@ -202,7 +209,7 @@ class Searcher:
                     why={
                         "ranks": ranks[pid],
                         "dense_similarity": round(float(dense_scores[pid]), 4) if pid in dense_scores else None,
-                        "matched_terms": self._matched_terms(query, passage),
+                        "matched_terms": [t for t in query_tokens if t in self._tokens_of(passage)],
                         "matched_concepts": [self.concepts[cid].name for cid in ordered if cid in linked_ids],
                     },
                 )
@@ -215,10 +222,6 @@ class Searcher:
         if tokens is None:  # tokenized on first use, then kept: hits recur across queries
             tokens = self._passage_tokens[passage.id] = frozenset(self.tokenizer(passage.section + "\n" + passage.text))
         return tokens
-
-    def _matched_terms(self, query: str, passage: Passage) -> list[str]:
-        text_tokens = self._tokens_of(passage)
-        return [t for t in dict.fromkeys(self.tokenizer(query)) if t in text_tokens]
 
     def _diversified(self, ranked: list[int], k: int, threshold: float = 0.9) -> list[int]:
         """The top ``k``, skipping near-duplicates of a better hit (a section copied between articles)."""
