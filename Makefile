@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 INDEX  ?= index
 PORT   ?= 8501
 
-.PHONY: run test setup setup-test ingest ui bench eval clean
+.PHONY: run test setup setup-test ingest ui bench eval wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ run: ingest ui
 
 test: setup-test
 	$(BIN)/python -m pytest -q
+
+wheel-check:
+	.ci/wheel-check
 
 bench: setup
 	$(BIN)/python benchmarks/bench.py

@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gokg import KnowledgeBase  # noqa: E402
-from graph.evaluate import load_queries, score_query  # noqa: E402
-from graph.lexical import LexicalIndex  # noqa: E402
-from graph.vectors import VectorIndex  # noqa: E402
+from gokg.graph.evaluate import load_queries, score_query  # noqa: E402
+from gokg.graph.lexical import LexicalIndex  # noqa: E402
+from gokg.graph.vectors import VectorIndex  # noqa: E402
 
 
 def line(label: str, value: str, how: str) -> None:
@@ -56,12 +56,12 @@ def peak_rss_mb(code: str) -> float:
 
 def bench_extraction(seeds: Path) -> None:
     """Concept discovery, mentions and relations on the seeds, without the encoder."""
-    from ingest.discover import discover_concepts
-    from ingest.extract import extract_relations, find_definitions, find_mentions
-    from ingest.lexicon import ConceptMatcher, load_lexicon
-    from ingest.passages import make_passages
-    from ingest.read import read_documents
-    from ingest.structure import parse_blocks
+    from gokg.ingest.discover import discover_concepts
+    from gokg.ingest.extract import extract_relations, find_definitions, find_mentions
+    from gokg.ingest.lexicon import ConceptMatcher, load_lexicon
+    from gokg.ingest.passages import make_passages
+    from gokg.ingest.read import read_documents
+    from gokg.ingest.structure import parse_blocks
 
     start = time.perf_counter()
     documents, _ = read_documents([seeds])
@@ -88,11 +88,11 @@ def bench_seeds(work: Path, queries_path: Path | None) -> None:
     start = time.perf_counter()
     kb = KnowledgeBase.build([seeds], index)
     cold = time.perf_counter() - start
-    line("cold ingest of seeds/ (e5)", f"{cold:.1f} s", f"KnowledgeBase.build, {kb.report.passages} passages, {kb.report.embedded} embedded")
+    line("cold ingest of seeds/ (e5)", f"{cold:.1f} s", f"KnowledgeBase.build, {kb.build_report.passages} passages, {kb.build_report.embedded} embedded")
 
     start = time.perf_counter()
     kb2 = KnowledgeBase.build([seeds], index)
-    line("re-ingest, nothing changed (library build)", f"{time.perf_counter() - start:.2f} s", f"embedded {kb2.report.embedded}")
+    line("re-ingest, nothing changed (library build)", f"{time.perf_counter() - start:.2f} s", f"embedded {kb2.build_report.embedded}")
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "gokg.cli", "ingest", str(seeds), "--index", str(index)], check=True,
                    capture_output=True, cwd=ROOT)
@@ -144,8 +144,8 @@ def bench_seeds(work: Path, queries_path: Path | None) -> None:
 def bench_scale(work: Path, sizes: list[int]) -> None:
     """Synthetic corpora made by recombining the seeds' passages, with vectors made the same way from the
     seeds' e5 vectors (the encoder's own speed is measured above, so it is left out here)."""
-    from graph.knowledge_base import _tokenizer_for
-    from ingest.lexicon import load_lexicon
+    from gokg.graph.knowledge_base import _tokenizer_for
+    from gokg.ingest.lexicon import load_lexicon
 
     seed_kb = KnowledgeBase.open(work / "index")  # the e5 index bench_seeds built
     texts = [p.text for p in seed_kb.passages]

@@ -11,7 +11,7 @@ import itertools
 from collections import defaultdict
 
 from gokg import KnowledgeBase
-from graph.evaluate import load_queries, score_query
+from gokg.graph.evaluate import load_queries, score_query
 
 
 def main() -> None:

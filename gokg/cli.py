@@ -14,21 +14,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from ingest.errors import GokgError, IndexMissingError, InputError
+from gokg.errors import GokgError, IndexMissingError, InputError
+from gokg.paths import seeds_dir, ui_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="gokg: knowledge graph and search over Chinese Go engineering articles.")
 
 IndexOption = Annotated[Path, typer.Option("--index", envvar="GOKG_INDEX", help="Index folder (default ./index, or $GOKG_INDEX).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DEFAULT_INDEX = Path("index")
-
-
-def seeds_dir() -> Path:
-    """The bundled corpus: $GOKG_SEEDS, else seeds/ beside the package, else ./seeds."""
-    if os.environ.get("GOKG_SEEDS"):
-        return Path(os.environ["GOKG_SEEDS"])
-    beside = Path(__file__).resolve().parents[1] / "seeds"
-    return beside if beside.is_dir() else Path("seeds")
 
 
 def _echo_json(data) -> None:
@@ -89,7 +82,7 @@ def ingest(
             typer.echo(f"index {index} is current (same files, encoder and lexicon): nothing to do; --force rebuilds")
         return
     kb = _build(sources, index, encoder)
-    report = kb.report
+    report = kb.build_report
     if as_json:
         _echo_json(report.to_dict())
         return
@@ -280,7 +273,7 @@ def ui(
     """Start the Streamlit app on http://localhost:PORT."""
     import subprocess
 
-    app_file = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+    app_file = ui_app()
     env = {**os.environ, "GOKG_INDEX": str(index.resolve())}
     typer.echo(f"gokg UI on http://localhost:{port}")
     raise typer.Exit(

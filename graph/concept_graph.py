@@ -13,7 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ingest.models import Concept, Evidence, Mention, Relation
+from gokg.models import Concept, Evidence, Mention, Relation
 
 __all__ = [
     "build_graph",
@@ -196,7 +196,7 @@ def graph_report(G: nx.MultiDiGraph, top: int = 5) -> dict:
     """Counts by type, relations by type and origin, the largest components and possible duplicates."""
     import difflib
 
-    from ingest.normalize import alias_key
+    from gokg.ingest.normalize import alias_key
 
     by_type = Counter(d.get("type") for _, d in G.nodes(data=True))
     relations = Counter(d.get("relation") for _, _, d in G.edges(data=True))

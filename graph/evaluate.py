@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.errors import InputError
+from gokg.errors import InputError
 
 __all__ = ["Judged", "Query", "QueryScore", "load_queries", "score_query", "evaluate", "EvalReport"]
 

@@ -7,26 +7,22 @@
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import shutil
-from dataclasses import asdict
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
-import numpy as np
 
-from ingest.embed import Encoder, load_encoder
-from ingest.errors import ConceptNotFoundError, InputError, IndexFormatError
-from ingest.lexicon import ConceptMatcher, lexicon_hash
-from ingest.models import CONCEPT_TYPES, Concept, Mention, Passage, Problem
-from ingest.read import find_files
-from ingest.pipeline import Corpus, embed_text, ingest, text_hash
-from ingest.settings import Settings
-from ingest.tokenize import Tokenizer
+from gokg.ingest.embed import Encoder, load_encoder
+from gokg.errors import ConceptNotFoundError, InputError
+from gokg.ingest.lexicon import ConceptMatcher, lexicon_hash
+from gokg.models import CONCEPT_TYPES, Concept, Mention, Passage, Problem
+from gokg.ingest.pipeline import Corpus, ingest
+from gokg.settings import Settings
+from gokg.ingest.tokenize import Tokenizer
 
 from . import concept_graph, store
 from .evaluate import EvalReport, evaluate, load_queries
@@ -94,6 +90,7 @@ class KnowledgeBase:
     ):
         self.index_dir = Path(index_dir)
         self.manifest = manifest
+        self.build_report: BuildReport | None = None  # set by build()
         self.passages = passages
         self.graph = graph
         self._concepts = concepts
@@ -121,7 +118,7 @@ class KnowledgeBase:
         """Ingest ``paths`` into a new index at ``index_dir`` (atomically) and return it, opened.
 
         Passages whose text is unchanged since the previous index at ``index_dir`` (same encoder)
-        reuse their vectors. The :class:`BuildReport` is in ``kb.report``.
+        reuse their vectors. The :class:`BuildReport` is in ``kb.build_report``.
         """
         settings = settings or Settings()
         if isinstance(encoder, str):
@@ -130,20 +127,20 @@ class KnowledgeBase:
         tmp = store.staging_dir(index_dir)
         try:
             enc = encoder if encoder is not None and not isinstance(encoder, str) else load_encoder(settings.encoder)
-            cache = _embedding_cache(index_dir, enc.name)
+            cache = store.embedding_cache(index_dir, enc.name)
             corpus = ingest([Path(p) for p in paths], enc, settings, cache=cache, progress=progress)
             if not corpus.passages:
                 reasons = "; ".join(f"{p.path}: {p.reason}" for p in corpus.problems[:5])
                 raise InputError(f"nothing to index in {', '.join(map(str, paths))}" + (f" ({reasons})" if reasons else ""))
             if progress:
                 progress("index", 0, 1)
-            _write(tmp, corpus, settings, enc)
+            store.write_index(tmp, corpus, settings, enc, _tokenizer_for(corpus.concepts), lexicon_hash(settings.lexicon))
             store.commit(tmp, index_dir)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         kb = cls.open(index_dir, encoder=enc)
-        kb.report = BuildReport(corpus, index_dir)
+        kb.build_report = BuildReport(corpus, index_dir)
         return kb
 
     @staticmethod
@@ -161,23 +158,14 @@ class KnowledgeBase:
             return False  # built with other settings than this version's defaults
         if manifest.get("lexicon_hash") != lexicon_hash(settings.lexicon):
             return False
-        return source_hashes([Path(p) for p in paths]) == manifest.get("sources")
+        return store.source_hashes([Path(p) for p in paths]) == manifest.get("sources")
 
     @classmethod
     def open(cls, index_dir: str | Path, encoder: Encoder | None = None) -> "KnowledgeBase":
         """Open a saved index. Raises IndexMissingError or IndexFormatError with what to do."""
-        index_dir = Path(index_dir)
-        manifest = store.read_manifest(index_dir)
-        try:
-            passages = [store.passage_from_row(r) for r in store.read_jsonl(index_dir / "passages.jsonl")]
-            concepts = [store.concept_from_row(r) for r in json.loads((index_dir / "concepts.json").read_text("utf-8"))]
-            mentions = [store.mention_from_row(r) for r in store.read_jsonl(index_dir / "mentions.jsonl")]
-            graph = concept_graph.from_node_link(json.loads((index_dir / "graph.json").read_text("utf-8")))
-            lexical = LexicalIndex.load(index_dir / "bm25", len(passages))
-            vectors = VectorIndex.load(index_dir / "vectors.faiss")
-        except (OSError, ValueError, KeyError, RuntimeError) as exc:
-            raise IndexFormatError(f"{index_dir}: damaged index ({exc.__class__.__name__}: {exc}); rebuild it with `gokg ingest`") from None
-        return cls(index_dir, manifest, passages, concepts, mentions, graph, lexical, vectors, encoder)
+        data = store.read_index(index_dir)
+        return cls(Path(index_dir), data.manifest, data.passages, data.concepts, data.mentions, data.graph, data.lexical,
+                   data.vectors, encoder)
 
     # -- search ------------------------------------------------------------------------------
     @property
@@ -356,71 +344,10 @@ class KnowledgeBase:
         return f"KnowledgeBase({str(self.index_dir)!r}, passages={counts.get('passages')}, concepts={counts.get('concepts')})"
 
 
-_TOKENIZERS: dict[int, Tokenizer] = {}
+@lru_cache(maxsize=4)  # bounded: a long-lived UI or notebook opens many index versions
+def _tokenizer(words: tuple[str, ...]) -> Tokenizer:
+    return Tokenizer(list(words))
 
 
 def _tokenizer_for(concepts: list[Concept]) -> Tokenizer:
-    words = [alias for concept in concepts for alias in concept.aliases]
-    key = hash(tuple(words))
-    if key not in _TOKENIZERS:
-        _TOKENIZERS[key] = Tokenizer(words)
-    return _TOKENIZERS[key]
-
-
-def source_hashes(paths: list[Path]) -> dict[str, str]:
-    """sha256 of every candidate file under ``paths``, by path: what an ingest would read."""
-    files, _ = find_files(paths)
-    out = {}
-    for file, _root in files:
-        try:
-            out[str(file)] = hashlib.sha256(file.read_bytes()).hexdigest()
-        except OSError:
-            out[str(file)] = ""
-    return out
-
-
-def _embedding_cache(index_dir: Path, encoder_name: str) -> dict[str, np.ndarray]:
-    """Vectors of the previous index, by text hash, if it was built with the same encoder."""
-    try:
-        manifest = store.read_manifest(index_dir)
-        if manifest["encoder"]["name"] != encoder_name:
-            return {}
-        rows = store.read_jsonl(index_dir / "passages.jsonl")
-        vectors = store.load_vectors(index_dir / "vectors.npy")
-    except Exception:  # noqa: BLE001 - no usable previous index just means nothing is cached
-        return {}
-    return {row["hash"]: vectors[i] for i, row in enumerate(rows) if i < len(vectors)}
-
-
-def _write(tmp: Path, corpus: Corpus, settings: Settings, encoder: Encoder) -> None:
-    tokenizer = _tokenizer_for(corpus.concepts)
-    store.write_jsonl(tmp / "passages.jsonl", (store.passage_row(p, text_hash(embed_text(p))) for p in corpus.passages))
-    np.save(tmp / "vectors.npy", corpus.vectors, allow_pickle=False)
-    vectors = VectorIndex.build(corpus.vectors)
-    vectors.save(tmp / "vectors.faiss")
-    lexical = LexicalIndex.build([tokenizer(embed_text(p)) for p in corpus.passages])
-    (tmp / "bm25").mkdir()
-    lexical.save(tmp / "bm25")
-    store.write_json(tmp / "concepts.json", [asdict(c) for c in corpus.concepts])
-    store.write_jsonl(tmp / "mentions.jsonl", (asdict(m) for m in corpus.mentions))
-    graph = concept_graph.build_graph(corpus.concepts, corpus.mentions, corpus.relations, corpus.definitions)
-    store.write_json(tmp / "graph.json", concept_graph.to_node_link(graph))
-    manifest = store.manifest_for(
-        encoder_name=encoder.name,
-        dim=int(encoder.dim),
-        settings=settings.to_dict(),
-        lexicon_hash=lexicon_hash(settings.lexicon),
-        files={d.name: d.sha256 for d in corpus.documents},
-        sources=source_hashes(corpus.paths),
-        counts={
-            "files": len(corpus.documents),
-            "passages": len(corpus.passages),
-            "concepts": graph.number_of_nodes(),
-            "relations": graph.number_of_edges(),
-            "mentions": len(corpus.mentions),
-        },
-        problems=[{"path": p.path, "reason": p.reason} for p in corpus.problems],
-        vector_index=vectors.kind,
-    )
-    # The manifest is written last: a folder without one is never mistaken for an index.
-    store.write_json(tmp / "manifest.json", manifest)
+    return _tokenizer(tuple(alias for concept in concepts for alias in concept.aliases))

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from ingest.errors import InputError
-from ingest.lexicon import ConceptMatcher
-from ingest.models import Concept, Mention, Passage
-from ingest.normalize import alias_key
-from ingest.tokenize import Tokenizer
+from gokg.errors import InputError
+from gokg.ingest.lexicon import ConceptMatcher
+from gokg.models import Concept, Mention, Passage
+from gokg.ingest.normalize import alias_key
+from gokg.ingest.tokenize import Tokenizer
 
 from .lexical import LexicalIndex
 from .results import Hit, LinkedConcept, SearchResult

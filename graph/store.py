@@ -17,15 +17,24 @@ import os
 import platform
 import shutil
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 
-from ingest.errors import IndexFormatError, IndexMissingError
-from ingest.models import Concept, Mention, Passage
+from gokg.errors import IndexFormatError, IndexMissingError
+from gokg.hashing import file_hash, text_hash
+from gokg.models import Concept, Mention, Passage
 
-__all__ = ["FORMAT_VERSION", "staging_dir", "commit", "read_manifest", "write_json", "read_jsonl", "write_jsonl"]
+from . import concept_graph
+from .lexical import LexicalIndex
+from .vectors import VectorIndex
+
+__all__ = [
+    "FORMAT_VERSION", "IndexData", "staging_dir", "commit", "read_manifest", "read_index", "write_index",
+    "source_hashes", "embedding_cache", "write_json", "read_jsonl", "write_jsonl",
+]
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -155,3 +164,90 @@ def mention_from_row(row: dict) -> Mention:
 
 def load_vectors(path: Path) -> np.ndarray:
     return np.load(path, allow_pickle=False)
+
+
+@dataclass(frozen=True)
+class IndexData:
+    """Everything an index folder holds, loaded."""
+
+    manifest: dict
+    passages: list[Passage]
+    concepts: list[Concept]
+    mentions: list[Mention]
+    graph: nx.MultiDiGraph
+    lexical: LexicalIndex
+    vectors: VectorIndex
+
+
+def read_index(index_dir: Path) -> IndexData:
+    """Load the index at ``index_dir``; IndexMissingError or IndexFormatError say what to do otherwise."""
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    try:
+        passages = [passage_from_row(r) for r in read_jsonl(index_dir / "passages.jsonl")]
+        concepts = [concept_from_row(r) for r in json.loads((index_dir / "concepts.json").read_text("utf-8"))]
+        mentions = [mention_from_row(r) for r in read_jsonl(index_dir / "mentions.jsonl")]
+        graph = concept_graph.from_node_link(json.loads((index_dir / "graph.json").read_text("utf-8")))
+        lexical = LexicalIndex.load(index_dir / "bm25", len(passages))
+        vectors = VectorIndex.load(index_dir / "vectors.faiss")
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise IndexFormatError(f"{index_dir}: damaged index ({exc.__class__.__name__}: {exc}); rebuild it with `gokg ingest`") from None
+    return IndexData(manifest, passages, concepts, mentions, graph, lexical, vectors)
+
+
+def write_index(tmp: Path, corpus, settings, encoder, tokenizer, lexicon_hash: str) -> None:
+    """Write every component of the index for ``corpus`` into the staging folder ``tmp``."""
+    from gokg.ingest.pipeline import embed_text
+
+    texts = [embed_text(p) for p in corpus.passages]
+    write_jsonl(tmp / "passages.jsonl", (passage_row(p, text_hash(t)) for p, t in zip(corpus.passages, texts)))
+    np.save(tmp / "vectors.npy", corpus.vectors, allow_pickle=False)
+    vectors = VectorIndex.build(corpus.vectors)
+    vectors.save(tmp / "vectors.faiss")
+    lexical = LexicalIndex.build([tokenizer(t) for t in texts])
+    (tmp / "bm25").mkdir()
+    lexical.save(tmp / "bm25")
+    write_json(tmp / "concepts.json", [asdict(c) for c in corpus.concepts])
+    write_jsonl(tmp / "mentions.jsonl", (asdict(m) for m in corpus.mentions))
+    graph = concept_graph.build_graph(corpus.concepts, corpus.mentions, corpus.relations, corpus.definitions)
+    write_json(tmp / "graph.json", concept_graph.to_node_link(graph))
+    manifest = manifest_for(
+        encoder_name=encoder.name,
+        dim=int(encoder.dim),
+        settings=settings.to_dict(),
+        lexicon_hash=lexicon_hash,
+        files={d.name: d.sha256 for d in corpus.documents},
+        sources=source_hashes(corpus.paths),
+        counts={
+            "files": len(corpus.documents),
+            "passages": len(corpus.passages),
+            "concepts": graph.number_of_nodes(),
+            "relations": graph.number_of_edges(),
+            "mentions": len(corpus.mentions),
+        },
+        problems=[{"path": p.path, "reason": p.reason} for p in corpus.problems],
+        vector_index=vectors.kind,
+    )
+    # The manifest is written last: a folder without one is never mistaken for an index.
+    write_json(tmp / MANIFEST, manifest)
+
+
+def source_hashes(paths: list[Path]) -> dict[str, str]:
+    """sha256 of every candidate file under ``paths``, by path: what an ingest would read."""
+    from gokg.ingest.read import find_files
+
+    files, _ = find_files([Path(p) for p in paths])
+    return {str(file): file_hash(file) for file, _root in files}
+
+
+def embedding_cache(index_dir: Path, encoder_name: str) -> dict[str, np.ndarray]:
+    """Vectors of the previous index, by text hash, if it was built with the same encoder."""
+    try:
+        manifest = read_manifest(index_dir)
+        if manifest["encoder"]["name"] != encoder_name:
+            return {}
+        rows = read_jsonl(Path(index_dir) / "passages.jsonl")
+        vectors = load_vectors(Path(index_dir) / "vectors.npy")
+    except Exception:  # noqa: BLE001 - no usable previous index just means nothing is cached
+        return {}
+    return {row["hash"]: vectors[i] for i, row in enumerate(rows) if i < len(vectors)}

@@ -1,10 +1,10 @@
 """gokg ingest: read Chinese Go engineering articles into passages, concepts, relations and vectors."""
 from .embed import DEFAULT_ENCODER, Encoder, HashEncoder, load_encoder
-from .errors import ConceptNotFoundError, EncoderError, GokgError, IndexFormatError, IndexMissingError, InputError
+from gokg.errors import ConceptNotFoundError, EncoderError, GokgError, IndexFormatError, IndexMissingError, InputError
 from .lexicon import ConceptMatcher, load_lexicon
-from .models import Block, Concept, Document, Evidence, Mention, Passage, Problem, Relation
+from gokg.models import Block, Concept, Document, Evidence, Mention, Passage, Problem, Relation
 from .pipeline import Corpus, ingest
-from .settings import Settings
+from gokg.settings import Settings
 from .tokenize import Tokenizer
 
 __all__ = [

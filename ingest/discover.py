@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 from .lexicon import ConceptMatcher, concept_id
-from .models import Concept, Passage
+from gokg.models import Concept, Passage
 from .normalize import alias_key
 
 __all__ = ["discover_concepts"]

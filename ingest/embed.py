@@ -14,7 +14,7 @@ from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
-from .errors import EncoderError
+from gokg.errors import EncoderError
 
 __all__ = ["Encoder", "E5Encoder", "SentenceTransformerEncoder", "HashEncoder", "load_encoder", "DEFAULT_ENCODER"]
 

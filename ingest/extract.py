@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from itertools import combinations
 
 from .lexicon import ConceptMatcher, Match
-from .models import Concept, Evidence, Mention, Passage, Relation
+from gokg.models import Concept, Evidence, Mention, Passage, Relation
 from .structure import split_cells
 
 __all__ = ["find_mentions", "extract_relations", "find_definitions"]

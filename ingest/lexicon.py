@@ -13,8 +13,8 @@ from pathlib import Path
 
 import ahocorasick
 
-from .errors import InputError
-from .models import CONCEPT_TYPES, RELATION_TYPES, Concept
+from gokg.errors import InputError
+from gokg.models import CONCEPT_TYPES, RELATION_TYPES, Concept
 from .normalize import alias_key, normalize
 
 __all__ = ["load_lexicon", "lexicon_hash", "concept_id", "ConceptMatcher", "Match", "DEFAULT_LEXICON"]
@@ -25,7 +25,7 @@ _WORD = re.compile(r"[A-Za-z0-9_]")
 
 def _lexicon_text(path: str | Path | None) -> tuple[str, str]:
     if path is None:
-        return resources.files("ingest").joinpath("data", DEFAULT_LEXICON).read_text("utf-8"), DEFAULT_LEXICON
+        return resources.files("gokg.ingest").joinpath("data", DEFAULT_LEXICON).read_text("utf-8"), DEFAULT_LEXICON
     return Path(path).read_text("utf-8"), str(path)
 
 
@@ -102,7 +102,7 @@ class Match:
 class ConceptMatcher:
     """Find concept aliases in text: leftmost-longest, whole words for ASCII, case rules per alias.
 
-    >>> from ingest.models import Concept
+    >>> from gokg.models import Concept
     >>> m = ConceptMatcher([Concept("saga", "Saga", "pattern", ("Saga", "Saga模式")), Concept("go", "Go", "language", ("Go",))])
     >>> [(x.concept_id, x.surface) for x in m.find("用Saga模式实现, Google 不是 Go")]
     [('saga', 'Saga模式'), ('go', 'Go')]

@@ -5,7 +5,7 @@ longer than ``max_lines``; boilerplate stays out. A passage's text is exactly th
 """
 from __future__ import annotations
 
-from .models import Block, Document, Passage
+from gokg.models import Block, Document, Passage
 
 __all__ = ["make_passages"]
 

@@ -1,7 +1,6 @@
 """Wire the ingest stages: read -> structure -> passages -> mentions and relations -> vectors."""
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,13 +11,14 @@ from .discover import discover_concepts
 from .embed import Encoder
 from .extract import extract_relations, find_definitions, find_mentions
 from .lexicon import ConceptMatcher, load_lexicon
-from .models import Concept, Document, Evidence, Mention, Passage, Problem, Relation
+from gokg.hashing import text_hash
+from gokg.models import Concept, Document, Evidence, Mention, Passage, Problem, Relation
 from .passages import make_passages
 from .read import read_documents
-from .settings import Settings
+from gokg.settings import Settings
 from .structure import parse_blocks
 
-__all__ = ["Corpus", "ingest", "embed_text", "text_hash"]
+__all__ = ["Corpus", "ingest", "embed_text"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -45,10 +45,6 @@ def embed_text(passage: Passage, with_section: bool = True) -> str:
         return passage.text
     section = " > ".join(passage.section.split(" > ")[-2:])
     return passage.text if passage.text.startswith(section) else f"{section}\n{passage.text}"
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 def ingest(

@@ -1,17 +1,17 @@
 """Find article files and decode them to text, detecting the encoding instead of assuming it.
 
-A file that cannot be read becomes a :class:`~ingest.models.Problem` naming the file and the reason;
+A file that cannot be read becomes a :class:`~gokg.models.Problem` naming the file and the reason;
 every other file is still read.
 """
 from __future__ import annotations
 
 import codecs
-import hashlib
 import os
 from pathlib import Path
 
-from .errors import InputError
-from .models import Document, Problem
+from gokg.errors import InputError
+from gokg.hashing import bytes_hash
+from gokg.models import Document, Problem
 
 __all__ = ["SUFFIXES", "MAX_FILE_BYTES", "find_files", "read_file", "read_documents", "decode"]
 
@@ -138,7 +138,7 @@ def read_file(file: Path, root: Path) -> Document | Problem:
     if not text.strip():
         return Problem(str(file), "no text after decoding")
     name = file.name if root == file.parent and file.is_relative_to(root) else str(file.relative_to(root))
-    digest = hashlib.sha256(data).hexdigest()
+    digest = bytes_hash(data)
     return Document(name=name, path=str(file), text=text, sha256=digest, encoding=encoding)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .models import Block
+from gokg.models import Block
 
 __all__ = ["parse_blocks", "heading_level", "is_code_line", "split_cells", "table_cells"]
 

@@ -7,8 +7,8 @@ import sys
 import numpy as np
 import pytest
 
-from ingest.embed import E5Encoder, HashEncoder, load_encoder
-from ingest.errors import EncoderError
+from gokg.ingest.embed import E5Encoder, HashEncoder, load_encoder
+from gokg.errors import EncoderError
 
 
 def test_e5_vectors_are_normalised_and_meaningful():
@@ -63,7 +63,7 @@ def test_default_path_never_imports_torch_or_streamlit(hash_index):
     code = (
         "import sys; from gokg import KnowledgeBase; "
         f"kb = KnowledgeBase.open({str(hash_index)!r}); kb.search('saga 补偿'); kb.concept('熔断器'); "
-        "import ingest.embed; ingest.embed.E5Encoder(); "
+        "import gokg.ingest.embed as e; e.E5Encoder(); "
         "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules; "
         "assert 'streamlit' not in sys.modules"
     )

@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from graph.evaluate import Judged, load_queries, score_query
-from ingest.errors import InputError
+from gokg.graph.evaluate import Judged, load_queries, score_query
+from gokg.errors import InputError
 
 J = [Judged("a.txt", 10, 20, 2), Judged("a.txt", 30, 35, 1), Judged("b.txt", 1, 5, 2)]
 IDCG = 3 / math.log2(2) + 3 / math.log2(3) + 1 / math.log2(4)

@@ -1,12 +1,12 @@
 """Concept discovery beyond the lexicon, definitions, and relation rules, on small articles."""
 from __future__ import annotations
 
-from ingest.discover import discover_concepts
-from ingest.extract import extract_relations, find_definitions
-from ingest.lexicon import ConceptMatcher, load_lexicon
-from ingest.models import Document
-from ingest.passages import make_passages
-from ingest.structure import parse_blocks
+from gokg.ingest.discover import discover_concepts
+from gokg.ingest.extract import extract_relations, find_definitions
+from gokg.ingest.lexicon import ConceptMatcher, load_lexicon
+from gokg.models import Document
+from gokg.ingest.passages import make_passages
+from gokg.ingest.structure import parse_blocks
 
 ARTICLE = """# Watermill 实战
 

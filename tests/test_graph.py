@@ -6,7 +6,7 @@ import json
 import networkx as nx
 import pytest
 
-from graph import concept_graph
+from gokg.graph import concept_graph
 
 
 def test_one_node_per_concept_across_languages(kb):
@@ -42,7 +42,7 @@ def test_neighbors_depth_two_reaches_further(kb):
 
 
 def test_bad_depth_is_refused(kb):
-    from ingest.errors import InputError
+    from gokg.errors import InputError
 
     with pytest.raises(InputError, match="depth=0"):
         kb.neighbors("Saga", depth=0)

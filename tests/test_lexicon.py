@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import InputError
-from ingest.lexicon import ConceptMatcher, load_lexicon
-from ingest.models import CONCEPT_TYPES
+from gokg.errors import InputError
+from gokg.ingest.lexicon import ConceptMatcher, load_lexicon
+from gokg.models import CONCEPT_TYPES
 
 
 @pytest.fixture(scope="module")

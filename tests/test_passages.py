@@ -4,9 +4,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.models import Document
-from ingest.passages import make_passages
-from ingest.structure import parse_blocks
+from gokg.models import Document
+from gokg.ingest.passages import make_passages
+from gokg.ingest.structure import parse_blocks
 
 LINES = st.sampled_from(
     [

@@ -5,9 +5,9 @@ import os
 
 import pytest
 
-from ingest import read
-from ingest.errors import InputError
-from ingest.read import decode, read_documents
+from gokg.ingest import read
+from gokg.errors import InputError
+from gokg.ingest.read import decode, read_documents
 
 TEXT = "第一章:服务发现\n\nKratos 基于 Consul 实现服务注册与发现。\n"
 
@@ -69,7 +69,7 @@ def test_missing_path_is_an_input_error(tmp_path):
 
 
 def test_html_keeps_structure():
-    from ingest.html import html_to_text
+    from gokg.ingest.html import html_to_text
 
     text = html_to_text(
         "<h2>对比</h2><table><tr><th>维度</th><th>Saga</th></tr><tr><td>一致性</td><td>最终一致</td></tr></table>"
@@ -105,7 +105,7 @@ if !lim.Allow() {
     assert problems == []
     text = docs[0].text
     assert "首页" not in text and "track()" not in text and "版权所有" not in text
-    from ingest.structure import parse_blocks
+    from gokg.ingest.structure import parse_blocks
 
     kinds = [b.kind for b in parse_blocks(text)]
     assert kinds == ["heading", "paragraph", "heading", "code", "list", "table"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import InputError
+from gokg.errors import InputError
 
 
 def test_saga_compensation(kb, seed_lines):

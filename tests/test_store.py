@@ -12,7 +12,7 @@ import pytest
 
 from conftest import copy_with_format_version
 from gokg import KnowledgeBase
-from ingest.errors import IndexFormatError, IndexMissingError, InputError
+from gokg.errors import IndexFormatError, IndexMissingError, InputError
 
 
 def test_round_trip_gives_the_same_results(hash_index, seeds, tmp_path):
@@ -87,13 +87,13 @@ def test_unchanged_reingest_embeds_nothing(hash_index, seeds, tmp_path):
     index = tmp_path / "index"
     shutil.copytree(hash_index, index)
     kb = KnowledgeBase.build([seeds], index, encoder="hash")
-    assert kb.report.embedded == 0 and kb.report.passages > 200
+    assert kb.build_report.embedded == 0 and kb.build_report.passages > 200
     corpus = tmp_path / "corpus"
     shutil.copytree(seeds, corpus)
     with (corpus / "000_ec0da037d95f2b7d.txt").open("a", encoding="utf-8") as f:
         f.write("\n新增一节\n\nSaga 补偿需要幂等。\n")
     kb = KnowledgeBase.build([corpus], index, encoder="hash")
-    assert 1 <= kb.report.embedded <= 3
+    assert 1 <= kb.build_report.embedded <= 3
 
 
 def test_is_current(hash_index, seeds, tmp_path):

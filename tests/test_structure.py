@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.structure import parse_blocks
+from gokg.ingest.structure import parse_blocks
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.lexicon import load_lexicon
-from ingest.tokenize import Tokenizer
+from gokg.ingest.lexicon import load_lexicon
+from gokg.ingest.tokenize import Tokenizer
 
 
 @pytest.fixture(scope="module")

@@ -86,8 +86,8 @@ def test_chinese_interface(app):
 
 
 def test_uploads_stay_inside_the_corpus_folder(tmp_path):
-    from ingest.errors import InputError
-    from ui.state import MAX_UPLOAD_BYTES, save_upload
+    from gokg.errors import InputError
+    from gokg.ui.state import MAX_UPLOAD_BYTES, save_upload
 
     folder = tmp_path / "corpus"
     folder.mkdir()

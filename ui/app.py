@@ -1,12 +1,7 @@
 """gokg UI entry point (``gokg ui`` or ``streamlit run ui/app.py``): a router over the pages."""
-import sys
-from pathlib import Path
-
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout without installing
-
-from ui import state  # noqa: E402
+from gokg.ui import state
 
 st.set_page_config(page_title="gokg", page_icon=":material/hub:", layout="wide")
 st.sidebar.toggle(state.TEXT["language"][0], key="zh")

@@ -12,9 +12,9 @@ from pathlib import Path
 import streamlit as st
 
 from gokg import KnowledgeBase
-from ingest.errors import GokgError
+from gokg.errors import GokgError
+from gokg.paths import seeds_dir
 
-ROOT = Path(__file__).resolve().parents[1]
 TYPE_COLOURS = {
     "framework": "#e4572e", "library": "#17bebb", "tool": "#ffc914", "pattern": "#76b041",
     "protocol": "#9b5de5", "platform": "#2e86ab", "language": "#f15bb5", "concept": "#8d99ae",
@@ -75,7 +75,7 @@ def index_dir() -> Path:
 
 def corpus_dirs() -> list[Path]:
     """What the UI ingests: the bundled seeds and the user's uploads folder."""
-    seeds = Path(os.environ.get("GOKG_SEEDS", ROOT / "seeds"))
+    seeds = seeds_dir()
     return [seeds, uploads_dir()]
 
 
@@ -90,8 +90,8 @@ def save_upload(name: str, data: bytes, folder: Path) -> Path:
 
     Raises InputError naming the file when it is not .txt/.md/.html or is too large.
     """
-    from ingest.errors import InputError
-    from ingest.read import SUFFIXES
+    from gokg.errors import InputError
+    from gokg.ingest.read import SUFFIXES
 
     base = Path(name.replace("\\", "/")).name.lstrip(".")
     if not base or Path(base).suffix.lower() not in SUFFIXES:
@@ -105,7 +105,8 @@ def save_upload(name: str, data: bytes, folder: Path) -> Path:
     return target
 
 
-@st.cache_resource(show_spinner=False)
+# max_entries: each re-ingest opens a new version; the old ones are let go, not kept forever.
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _open(path: str, stamp: float) -> KnowledgeBase:
     return KnowledgeBase.open(path)
 

@@ -3,7 +3,7 @@ from collections import defaultdict
 
 import streamlit as st
 
-from ui.state import chosen_concept, code_block, draw_graph, escape, kb, open_concept, t
+from gokg.ui.state import chosen_concept, code_block, draw_graph, escape, kb, open_concept, t
 
 base = kb()
 names, name = chosen_concept(base)

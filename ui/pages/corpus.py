@@ -3,9 +3,9 @@ import pandas as pd
 import streamlit as st
 
 from gokg import KnowledgeBase
-from ingest.errors import GokgError
-from ingest.read import SUFFIXES
-from ui.state import corpus_dirs, index_dir, kb, save_upload, t, uploads_dir
+from gokg.errors import GokgError
+from gokg.ingest.read import SUFFIXES
+from gokg.ui.state import corpus_dirs, index_dir, kb, save_upload, t, uploads_dir
 
 st.header(t("corpus"))
 st.subheader(t("indexed_files"))
@@ -27,7 +27,7 @@ if st.button(t("reingest"), type="primary"):
         report = KnowledgeBase.build(
             corpus_dirs(), index_dir(), encoder=kb().manifest["encoder"]["name"],
             progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=stage),
-        ).report
+        ).build_report
     except GokgError as exc:
         st.error(f"{exc} — the previous index is still in use")
     else:

@@ -2,9 +2,9 @@
 import networkx as nx
 import streamlit as st
 
-from ingest.errors import GokgError
-from ingest.models import CONCEPT_TYPES, RELATION_TYPES
-from ui.state import chosen_concept, draw_graph, kb, open_concept, t
+from gokg.errors import GokgError
+from gokg.models import CONCEPT_TYPES, RELATION_TYPES
+from gokg.ui.state import chosen_concept, draw_graph, kb, open_concept, t
 
 base = kb()
 names, start = chosen_concept(base)

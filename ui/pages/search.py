@@ -1,8 +1,8 @@
 """Search: one query box, the linked concepts as chips, results with highlights and explanations."""
 import streamlit as st
 
-from ingest.errors import GokgError
-from ui.state import code_block, concept_chip, escape, highlight, kb, t
+from gokg.errors import GokgError
+from gokg.ui.state import code_block, concept_chip, escape, highlight, kb, t
 
 WEAK_SIMILARITY = 0.86  # e5 cosine below which the top hit is likely off-topic (dev-set "none" queries)
 

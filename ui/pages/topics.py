@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from ui.state import escape, kb, open_concept, t
+from gokg.ui.state import escape, kb, open_concept, t
 
 topics = kb().topics()
 st.header(t("topics"))
