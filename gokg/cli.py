@@ -45,10 +45,11 @@ def _progress():
     return report
 
 
-def _build(paths: list[Path], index: Path, encoder: str | None):
-    from gokg import KnowledgeBase
+def _build(paths: list[Path], index: Path, encoder: str | None, lexicon: Path | None = None):
+    from gokg import KnowledgeBase, Settings
 
-    return KnowledgeBase.build(paths, index, encoder=encoder, progress=_progress())
+    settings = Settings(lexicon=str(lexicon.resolve()) if lexicon else None)
+    return KnowledgeBase.build(paths, index, encoder=encoder, settings=settings, progress=_progress())
 
 
 def _open(index: Path):
@@ -68,6 +69,7 @@ def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (.txt, .md, .html); default: the bundled seeds/.")] = None,
     index: IndexOption = DEFAULT_INDEX,
     encoder: Annotated[Optional[str], typer.Option(envvar="GOKG_ENCODER", help="e5 (default), hash, or sentence-transformers:NAME_OR_PATH.")] = None,
+    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="Your own lexicon TSV, merged with the built-in one (see README).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when the index is already built from these files.")] = False,
     as_json: JsonOption = False,
 ) -> None:
@@ -75,13 +77,16 @@ def ingest(
     from gokg import KnowledgeBase
 
     sources = paths or [seeds_dir()]
-    if not force and KnowledgeBase.is_current(sources, index, encoder):
+    if lexicon is not None and not lexicon.is_file():
+        raise InputError(f"{lexicon}: no such lexicon file")
+    user_lexicon = lexicon.resolve() if lexicon else None
+    if not force and KnowledgeBase.is_current(sources, index, encoder, user_lexicon):
         if as_json:
             _echo_json({"index_dir": str(index), "current": True})
         else:
             typer.echo(f"index {index} is current (same files, encoder and lexicon): nothing to do; --force rebuilds")
         return
-    kb = _build(sources, index, encoder)
+    kb = _build(sources, index, encoder, lexicon)
     report = kb.build_report
     if as_json:
         _echo_json(report.to_dict())

@@ -144,9 +144,11 @@ class KnowledgeBase:
         return kb
 
     @staticmethod
-    def is_current(paths: list[str | Path], index_dir: str | Path, encoder: str | None = None) -> bool:
+    def is_current(paths: list[str | Path], index_dir: str | Path, encoder: str | None = None,
+                   lexicon: str | Path | None = None) -> bool:
         """Whether the index at ``index_dir`` was built from exactly these files, with this encoder
-        (default: e5), this version's settings, lexicon and format (so ingesting again changes nothing)."""
+        (default: e5) and user lexicon file, this version's settings, lexicon and format (so ingesting
+        again changes nothing)."""
         try:
             manifest = store.read_manifest(Path(index_dir))
         except Exception:  # noqa: BLE001 - missing or old index: not current
@@ -154,8 +156,8 @@ class KnowledgeBase:
         settings = Settings.from_dict(manifest.get("settings", {}))
         if manifest["encoder"]["name"] != (encoder or Settings().encoder):
             return False
-        if settings != Settings(encoder=settings.encoder, lexicon=settings.lexicon):
-            return False  # built with other settings than this version's defaults
+        if settings != Settings(encoder=settings.encoder, lexicon=str(lexicon) if lexicon else None):
+            return False  # built with other settings than this version's defaults, or another user lexicon
         if manifest.get("lexicon_hash") != lexicon_hash(settings.lexicon):
             return False
         return store.source_hashes([Path(p) for p in paths]) == manifest.get("sources")

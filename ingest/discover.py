@@ -26,7 +26,10 @@ _CAMEL = re.compile(r"(?<![\w./@-])([A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+)(?![\w.
 _WORD = re.compile(r"(?<![\w./@-])([A-Z]?[a-z]{3,}[0-9]*)(?![\w./@-])")
 _IMPORT = re.compile(r"\b((?:github\.com|gitlab\.com|go\.uber\.org|golang\.org/x|google\.golang\.org|k8s\.io|sigs\.k8s\.io|gopkg\.in|go\.etcd\.io)/[\w.\-]+(?:/[\w.\-]+)?)")
 _ZH_PHRASE = re.compile(r"([\u4e00-\u9fff]{2,8}(?:模式|框架|协议|算法|架构|引擎|中间件))")
-_GENERIC_ZH = re.compile(r"^(核心|整体|基础|基本|技术|系统|总体|典型|通用|新|旧|该|此|这种|一种|我们的|现有|传统|现代|分层)")
+_GENERIC_ZH = re.compile(r"^(核心|整体|基础|基本|技术|系统|总体|典型|通用|新|旧|该|此|这种|一种|我们的|现有|传统|现代|分层|服务|传输|消息|通信|网络|开源|应用|业务|内部|底层|上层|字节跳动|公司|自研|其他|多种|各种|不同|相关|默认|主流|常见|常用|完整|高性能|简单|复杂|统一|完全|支持|实现|使用|选择)")
+_COMMON_ZH_FREQ = 2000  # jieba dictionary count above which a word is everyday Chinese (因此, 内部, 消息)
+# A Chinese phrase with a verb or particle inside is a sentence fragment (完全解决了秒杀架构), not a term.
+_FRAGMENT_ZH = re.compile(r"[了的是在和与把被将让使对从向就都也还又很更最能会可要个于得些其]|同时|整个|可以|支持|通过|进行|解决|选择|不同")
 _TYPE_CUES = (
     ("framework", ("框架", "framework")),
     ("tool", ("工具", "命令", "CLI", "tool")),
@@ -46,8 +49,22 @@ _COMMON = frozenset(
     Message Model Layer Table Field Fields Path Port Host Node Nodes Pod Cluster Token Cache Queue Worker Task
     Tasks Job Jobs Stage Phase Result Results Summary Overview Introduction Conclusion Part Chapter Section
     Posted Reply Comment Share Agent Mesh Flow Rule Rules Policy Store Core Base Engine Metric Trace Span Log Logs
-    Linux Windows Google Apache Netflix Alibaba Uber Microsoft Amazon""".split()
+    Linux Windows Google Apache Netflix Alibaba Uber Microsoft Amazon ByteDance Benchmark Benchmarks Demo Demos
+    Client Clients Server Servers Response Responses Request Requests Context Header Headers Body Option Options
+    Config Configs Interface Interfaces Struct Function Method Methods Field Key Keys Value Object Objects List Map
+    Buffer Buffers Conn Connection Connections Reader Writer Encoder Decoder Codec Handler Handlers Provider
+    Consumer Producer Registry Resolver Balancer Picker Instance Instances Endpoint Endpoints Address Network
+    Thread Threads Process Memory Size Count Total Max Min Info Debug Warn Fatal Panic True False None Null
+    Hello World Echo Example Usage Install Installation Quick Start Guide Getting Started Contributing License
+    Issue Issues Pull Feature Features Support Community Blog News Docs Documentation Reference Release Notes
+    Performance Latency Throughput Traffic Stream Streaming Protocol Framework Library Tool Tools Plugin Plugins
+    Extension Extensions Module Modules Package Packages Project Projects Open Source GitHub Gitee README""".split()
 )
+# API identifiers (option functions, getters, fields) are code, not concepts: WithResolver, GetConn, MaxQPS.
+_API_NAME = re.compile(r"^(With|Get|Set|New|Is|Has|Max|Min|Allow|Default|Enable|Disable|Level|On|Must|Should|Gen|Init|Test|Bench|Example|Err)[A-Z0-9_]")
+# The last segment of a repository path or URL names a project: github.com/cloudwego/netpoll -> netpoll.
+_REPOSITORY = re.compile(r"(?:github\.com|gitlab\.com|gitee\.com)/[\w.\-]+/([\w.\-]+)")
+_DOTTED = re.compile(r"[A-Za-z]\.[A-Za-z]")
 
 
 def _type_after(text: str, end: int, default: str) -> str:
@@ -56,6 +73,18 @@ def _type_after(text: str, end: int, default: str) -> str:
         if any(following.lstrip().startswith(cue) for cue in cues):
             return ctype
     return default
+
+
+def _type_around(text: str, start: int, end: int) -> str:
+    """The type a cue next to a name gives it: ``Netpoll 网络库``, ``网络库 Netpoll``, ``命令行工具 hz``."""
+    after = _type_after(text, end, "")
+    if after:
+        return after
+    preceding = text[max(0, start - 8) : start].rstrip(" `*“\"'")
+    for ctype, cues in _TYPE_CUES:
+        if any(preceding.endswith(cue) for cue in cues):
+            return ctype
+    return ""
 
 
 def discover_concepts(
@@ -69,6 +98,13 @@ def discover_concepts(
     surface: dict[str, Counter] = defaultdict(Counter)
     kind: dict[str, Counter] = defaultdict(Counter)
     partner: dict[str, str] = {}
+    in_code: Counter[str] = Counter()
+    cued: set[str] = set()
+    uncued: set[str] = set()
+    repositories = {alias_key(m.group(1)) for p in passages for m in _REPOSITORY.finditer(p.text)}
+    code_names = {alias_key(m.group()) for p in passages for line in p.text.split("\n") if _looks_like_code(line)
+                  for m in re.finditer(r"[A-Za-z_]\w{3,}", line)}
+    docs_of: dict[str, set[str]] = defaultdict(set)
 
     def known(term: str) -> str | None:
         return matcher.lookup(term)
@@ -80,6 +116,8 @@ def discover_concepts(
             zh, en = match.group(1), match.group(2).strip()
             if re.search(r"\bv?\d+(\.\d+)+\b|\d{3,}", en) or len(en.split()) > 4:
                 continue  # "(order-monolith v2.3)", "(QPS 1200)": a version or a figure, not a term
+            if en in _COMMON or en.title() in _COMMON or _API_NAME.match(en) or _DOTTED.search(en):
+                continue  # "客户端(Client)", "超时(kerrors.ErrRPCTimeout)": a word or an identifier, not a term
             zh_id, en_id = known(zh), known(en)
             if zh_id and not en_id and len(en) >= 3:
                 learnt[zh_id].append(en)
@@ -94,6 +132,8 @@ def discover_concepts(
                 partner[key] = _clean_zh(zh)  # a written pair is evidence enough on its own
         for match in _IMPORT.finditer(text):
             path = match.group(1).rstrip(".")
+            if path.count("/") < 2 and not path.startswith(("gopkg.in", "go.uber.org", "k8s.io")):
+                continue  # github.com/hertz-contrib: an organisation, not a library
             if known(path) or any(known(part) for part in path.split("/")[1:]):
                 continue
             key = alias_key(path)
@@ -104,20 +144,36 @@ def discover_concepts(
             for pattern, needs_cue in ((_CAMEL, False), (_WORD, True)):
                 for match in pattern.finditer(text):
                     name = match.group(1)
-                    if name in _COMMON or known(name) or len(name) < 4:
+                    if name in _COMMON or known(name) or len(name) < 4 or _API_NAME.match(name):
                         continue
-                    if _looks_like_code(_line_around(text, match.start())):
-                        continue
-                    ctype = _type_after(text, match.end(), "")
-                    if needs_cue and not ctype:
+                    line = _line_around(text, match.start())
+                    if _looks_like_code(line):
                         continue
                     key = alias_key(name)
+                    if _in_backticks(text, match.start(), match.end()):
+                        in_code[key] += 1  # `WithResolver`: an identifier quoted from code
+                        continue
+                    ctype = _type_around(text, match.start(), match.end())
+                    if ctype:
+                        cued.add(key)
+                    elif not needs_cue and key in code_names:
+                        uncued.add(key)  # RequestContext, WriteFinish: names from the code, unless corroborated
+                    # A capitalised name inside Chinese prose (用 Netpoll 替换) may be a name without a cue;
+                    # it must be corroborated below (a repository path, a cue elsewhere), as Unary or Mixed are not.
+                    if needs_cue and not ctype:
+                        if not (name[0].isupper() and _in_chinese_prose(text, match.start(), match.end())):
+                            continue
+                        uncued.add(key)
                     seen_in[key].add(passage.id)
+                    docs_of[key].add(passage.doc)
                     surface[key][name] += 1
-                    kind[key][ctype or "tool"] += 1 if ctype else 0.5
+                    if ctype:
+                        kind[key][ctype] += 1
+                    for peer in _coordinated(text, match.start(), match.end(), matcher, by_id):
+                        kind[key][peer] += 0.6  # "Kitex、Hertz、Volo": named beside frameworks, likely one too
             for match in _ZH_PHRASE.finditer(text):
-                phrase = match.group(1)
-                if known(phrase) or matcher.find(phrase) or _GENERIC_ZH.match(phrase):
+                phrase = _head_term(match.group(1))
+                if not phrase or known(phrase) or matcher.find(phrase) or _GENERIC_ZH.match(phrase) or _FRAGMENT_ZH.search(phrase[:-2]):
                     continue
                 key = alias_key(phrase)
                 seen_in[key].add(passage.id)
@@ -142,7 +198,12 @@ def discover_concepts(
     for key, passages_seen in sorted(seen_in.items()):
         if (len(passages_seen) < min_passages and key not in partner) or key in taken:
             continue
-        name = surface[key].most_common(1)[0][0]
+        if in_code[key] > sum(surface[key].values()) and key not in partner:
+            continue  # mostly quoted from code: an identifier of an example, not a concept
+        if key in uncued and key not in cued and key not in repositories and key not in partner:
+            continue
+        plain = [s for s, _ in surface[key].most_common() if "/" not in s]
+        name = plain[0] if plain else surface[key].most_common(1)[0][0]
         aliases = [name, *[s for s in surface[key] if s != name]]
         if key in partner and alias_key(partner[key]) not in taken:
             aliases.append(partner[key])
@@ -152,9 +213,60 @@ def discover_concepts(
         if cid in by_id:
             continue
         discovered.append(
-            Concept(id=cid, name=name, type=kind[key].most_common(1)[0][0], aliases=tuple(aliases), discovered=True)
+            Concept(id=cid, name=name, type=_vote(kind[key]), aliases=tuple(aliases), discovered=True)
         )
     return updated, discovered
+
+
+_PEER_GAP = re.compile(r"^\s*(、|,|，|/|和|与|及|以及|或)\s*$")
+
+
+def _vote(votes: Counter) -> str:
+    """The type most cues and enumeration peers gave a name; a bare product name defaults to library."""
+    return votes.most_common(1)[0][0] if votes else "library"
+
+
+def _coordinated(text: str, start: int, end: int, matcher: ConceptMatcher, by_id: dict) -> list[str]:
+    """Types of lexicon concepts written in one enumeration with the name at ``start:end``."""
+    window = 24
+    left, right = text[max(0, start - window) : start], text[end : end + window]
+    types = []
+    before = matcher.find(left)
+    if before and _PEER_GAP.match(left[before[-1].end :]):
+        types.append(by_id[before[-1].concept_id].type)
+    after = matcher.find(right)
+    if after and _PEER_GAP.match(right[: after[0].start]):
+        types.append(by_id[after[0].concept_id].type)
+    return [t for t in types if t != "concept"]
+
+
+def _head_term(phrase: str) -> str:
+    """The term a cue word closes: the last jieba word before the cue, kept only when it is not a common
+    word of general Chinese (jieba's own dictionary frequencies are the background): 观察者模式 is a term,
+    因此框架 and 新框架 are not."""
+    import jieba
+
+    cue = next(c for c in ("中间件", "模式", "框架", "协议", "算法", "架构", "引擎") if phrase.endswith(c))
+    import jieba.posseg
+
+    words = jieba.posseg.lcut(phrase[: -len(cue)], HMM=False)
+    if not words or len(words[-1].word) < 2 or not words[-1].flag.startswith(("n", "eng")):
+        return ""  # 打磨框架, 下发协议: a verb before the cue, not a name
+    word = words[-1].word
+    if jieba.dt.FREQ.get(word, 0) > _COMMON_ZH_FREQ:
+        return ""
+    return word + cue
+
+
+def _in_backticks(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return text.count("`", line_start, start) % 2 == 1 and "`" in text[end : text.find("\n", end) if "\n" in text[end:] else len(text)]
+
+
+def _in_chinese_prose(text: str, start: int, end: int) -> bool:
+    """Chinese on at least one side within a few characters: the name sits in a Chinese sentence."""
+    around = text[max(0, start - 3) : start] + text[end : end + 3]
+    return bool(re.search(r"[\u4e00-\u9fff]", around))
 
 
 def _line_around(text: str, offset: int) -> str:

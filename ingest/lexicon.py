@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
@@ -17,21 +17,29 @@ from gokg.errors import InputError
 from gokg.models import CONCEPT_TYPES, RELATION_TYPES, Concept
 from .normalize import alias_key, normalize
 
-__all__ = ["load_lexicon", "lexicon_hash", "concept_id", "ConceptMatcher", "Match", "DEFAULT_LEXICON"]
+__all__ = ["load_lexicon", "parse_lexicon", "lexicon_hash", "concept_id", "ConceptMatcher", "Match", "DEFAULT_LEXICON"]
 
 DEFAULT_LEXICON = "lexicon.tsv"
 _WORD = re.compile(r"[A-Za-z0-9_]")
+# Link targets and URLs name hosts and paths, not the concepts an article is about ("github.com/…").
+_URL = re.compile(r"https?://[^\s)）\]>\"'，。]+|\]\([^)\s]+\)|\bwww\.[^\s)）\]>\"'，。]+")
 
 
-def _lexicon_text(path: str | Path | None) -> tuple[str, str]:
-    if path is None:
-        return resources.files("gokg.ingest").joinpath("data", DEFAULT_LEXICON).read_text("utf-8"), DEFAULT_LEXICON
-    return Path(path).read_text("utf-8"), str(path)
+def _builtin_text() -> str:
+    return resources.files("gokg.ingest").joinpath("data", DEFAULT_LEXICON).read_text("utf-8")
+
+
+def _user_text(path: str | Path) -> str:
+    try:
+        return Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read the lexicon ({getattr(exc, 'strerror', None) or exc})") from None
 
 
 def lexicon_hash(path: str | Path | None = None) -> str:
-    """Content hash of the lexicon, recorded in the index manifest."""
-    return hashlib.sha256(_lexicon_text(path)[0].encode("utf-8")).hexdigest()[:16]
+    """Content hash of the lexicon in use (the built-in one plus the user's file), recorded in the manifest."""
+    text = _builtin_text() + ("\0" + _user_text(path) if path else "")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def concept_id(name: str) -> str:
@@ -44,8 +52,36 @@ def concept_id(name: str) -> str:
 
 
 def load_lexicon(path: str | Path | None = None) -> list[Concept]:
-    """Read the lexicon; a malformed line or an alias claimed by two concepts is an error naming the line."""
-    text, origin = _lexicon_text(path)
+    """The built-in lexicon, merged with the user's lexicon file at ``path`` (same TSV format).
+
+    A user line whose name is a built-in concept replaces it; an alias the user gives to a concept is
+    taken from whichever built-in concept had it. A malformed line is an error naming the file and line.
+    """
+    builtin = parse_lexicon(_builtin_text(), DEFAULT_LEXICON)
+    if path is None:
+        return builtin
+    user = parse_lexicon(_user_text(path), str(path), frozenset(c.id for c in builtin))
+    names = {c.id for c in user}
+    claimed = {alias_key(a) for c in user for a in c.aliases}
+    merged = []
+    for concept in builtin:
+        if concept.id in names:
+            continue
+        aliases = tuple(a for a in concept.aliases if alias_key(a) not in claimed)
+        merged.append(replace(concept, aliases=aliases or (concept.name,)))
+    return merged + user
+
+
+def parse_lexicon(text: str, origin: str, known: frozenset[str] = frozenset()) -> list[Concept]:
+    r"""Parse lexicon TSV text; a malformed line or an alias claimed by two concepts is an error naming the line.
+
+    >>> [(c.name, c.type, c.aliases) for c in parse_lexicon("Frugal\tlibrary\tFrugal|frugal\n", "my.tsv")]
+    [('Frugal', 'library', ('Frugal', 'frugal'))]
+    >>> parse_lexicon("Frugal\tlib\tFrugal\n", "my.tsv")
+    Traceback (most recent call last):
+    ...
+    gokg.errors.InputError: my.tsv:1: type='lib', must be one of framework, library, tool, pattern, protocol, platform, language, concept
+    """
     concepts: list[Concept] = []
     owners: dict[str, str] = {}
     pending: list[tuple[str, int]] = []
@@ -75,7 +111,7 @@ def load_lexicon(path: str | Path | None = None) -> list[Concept]:
                                 hints=tuple((r, t) for r, t, _ in hints)))
         for _, target, line in hints:
             pending.append((target, line))
-    ids = {c.id for c in concepts}
+    ids = {c.id for c in concepts} | known  # a user's hints may name built-in concepts
     for target, line in pending:
         if target not in ids:
             raise InputError(f"{origin}:{line}: hint names {target!r}, which is not a concept of the lexicon")
@@ -143,6 +179,9 @@ class ConceptMatcher:
                 if not _case_sensitive(alias) or surface == alias:
                     candidates.append(Match(start, end, cid, surface))
                     break
+        urls = [m.span() for m in _URL.finditer(text)] if "http" in folded or "](" in text or "www." in folded else []
+        if urls:
+            candidates = [m for m in candidates if not any(a <= m.start < b for a, b in urls)]
         candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
         chosen: list[Match] = []
         last_end = -1

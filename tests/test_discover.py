@@ -1,0 +1,113 @@
+"""Concepts from the reader's own documents: discovery on articles the lexicon does not know, junk rejected,
+distinct things kept apart, and a user lexicon merged with the built-in one."""
+from __future__ import annotations
+
+import pytest
+
+from gokg.errors import InputError
+from gokg.ingest.discover import discover_concepts
+from gokg.ingest.lexicon import ConceptMatcher, load_lexicon
+from gokg.ingest.passages import make_passages
+from gokg.ingest.structure import parse_blocks
+from gokg.models import Document
+
+# A made-up framework family: no lexicon knows Quokka, Wombat or Tessera.
+ARTICLE = """# Quokka 框架介绍
+
+Quokka 是一个高性能的 Go RPC 框架，网络层基于 Wombat 实现，序列化使用 Tessera。
+
+## 网络库
+
+Wombat 网络库采用 Reactor 模型，相比 Go net 减少了调度开销。项目地址：github.com/acme/wombat
+
+## 序列化
+
+我们用 Tessera 替换了反射编解码，Tessera 的性能提升明显。代码见 https://github.com/acme/tessera
+
+## 配置
+
+通过 `WithResolver` 和 `WithSuite` 设置选项：
+
+```go
+cli := quokka.NewClient("echo", client.WithResolver(r), client.WithSuite(s))
+resp, err := cli.SayHello(ctx, req)
+```
+
+调用 `WithResolver` 之后，完全解决了服务发现问题，支持选择不同模式。
+
+## 熔断
+
+熔断器（Circuit Breaker）在下游故障时快速失败；双向熔断（Dual Breaker）同时保护两端。
+
+## 生态
+
+Quokka、Kitex、Hertz 都是 Go 的框架；更多示例见 https://github.com/acme/quokka-examples 。
+"""
+
+
+def _passages(text: str, name: str = "q.md"):
+    doc = Document(name, name, text, "0")
+    return make_passages(doc, parse_blocks(text))
+
+
+@pytest.fixture(scope="module")
+def discovered():
+    _, found = discover_concepts(_passages(ARTICLE), load_lexicon())
+    return {c.name: c for c in found}
+
+
+def test_names_written_in_chinese_prose_become_concepts(discovered):
+    assert {"Quokka", "Wombat", "Tessera"} <= set(discovered)
+    assert discovered["Wombat"].type == "library"  # "Wombat 网络库"
+    assert discovered["Quokka"].type == "framework"  # "Quokka … 框架", and named beside Kitex and Hertz
+
+
+def test_a_bilingual_pair_is_one_concept_with_both_names(discovered):
+    assert set(discovered["Dual Breaker"].aliases) == {"Dual Breaker", "双向熔断"}
+
+
+def test_identifiers_fragments_and_urls_are_not_concepts(discovered):
+    names = set(discovered)
+    assert not names & {"WithResolver", "WithSuite", "SayHello", "NewClient", "github.com", "GitHub"}
+    assert not any("解决" in n or "选择" in n for n in names)
+
+
+def test_a_repository_path_joins_the_name_not_a_second_node(discovered):
+    assert "github.com/acme/wombat" in discovered["Wombat"].aliases
+    assert not any(n.startswith("github.com/acme/wombat") for n in discovered)
+
+
+def test_urls_are_not_mentions():
+    matcher = ConceptMatcher(load_lexicon())
+    text = "详见 [文档](https://github.com/cloudwego/kitex) 与 https://istio.io/latest/docs 。"
+    assert [m.surface for m in matcher.find(text)] == []
+
+
+@pytest.mark.parametrize(("a", "b"), [("Envoy", "Istio"), ("protoc", "Protobuf"), ("sarama", "Kafka"),
+                                      ("GOGC", "GC"), ("Dubbo", "Dubbo-go"), ("强一致性", "最终一致性"),
+                                      ("grpc-go", "gRPC"), ("令牌桶", "限流")])
+def test_distinct_things_are_distinct_concepts(a, b):
+    matcher = ConceptMatcher(load_lexicon())
+    assert matcher.lookup(a) and matcher.lookup(b) and matcher.lookup(a) != matcher.lookup(b)
+
+
+def test_a_user_lexicon_merges_with_the_built_in_one(tmp_path):
+    mine = tmp_path / "mine.tsv"
+    mine.write_text(
+        "# my team's words\n"
+        "Quokka\tframework\tQuokka|quokka|袋鼠框架\tOur RPC framework\tuses:gRPC\n"
+        "Envoy Gateway\tplatform\tEnvoy Gateway|envoy\n",  # takes the alias envoy from the built-in Envoy
+        "utf-8",
+    )
+    concepts = load_lexicon(mine)
+    matcher = ConceptMatcher(concepts)
+    assert matcher.lookup("袋鼠框架") == "quokka" and matcher.lookup("熔断器") == "circuit-breaker"
+    assert matcher.lookup("envoy") == "envoy-gateway" and matcher.lookup("Envoy Proxy") == "envoy"
+    assert len(concepts) == len(load_lexicon()) + 2
+
+
+def test_a_bad_user_lexicon_names_the_file_and_line(tmp_path):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("Quokka\tfrawework\tQuokka\n", "utf-8")
+    with pytest.raises(InputError, match=r"bad.tsv:1: type='frawework'"):
+        load_lexicon(bad)
