@@ -1,58 +1,92 @@
-"""Concept mentions and typed relations, each traceable to a file and a line.
+"""Concept mentions and typed relations, each traceable to a file, a line and the sentence that says it.
 
-Relations come from four deterministic sources, cheapest first:
-- sentence patterns between two mentions (基于, 使用…, 是一种, 集成, 与…对比, 替代, A+B, vs …);
-- comparison tables (a header row naming two concepts: ``维度 Saga TCC``);
-- mermaid edges (``A[otelgin] --> B[OTLP Exporter]``);
-- co-occurrence in passages, weighted by NPMI (``related_to``).
+Typed relations come from the rules of :mod:`gokg.ingest.relation_rules` (data, each row with examples),
+read in four places: sentences (a cue between two mentions), tables (a header naming what it compares),
+mermaid arrows, and sub-headings under a chapter about one component. Every candidate goes through
+``relation_rules.resolve`` (direction and type limits) and through the precision guards here: no edge
+across a negation or a contrast, from a roadmap or a question, out of an enumeration the cue is not about,
+from a URL, a link target or a code line. Co-occurrence in passages, weighted by NPMI, gives ``related_to``.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import combinations
 
-from .lexicon import ConceptMatcher, Match
 from gokg.models import Concept, Evidence, Mention, Passage, Relation
-from .structure import split_cells
+from .lexicon import ConceptMatcher, Match
+from .relation_rules import COMPONENT, SYMMETRIC, Rule, resolve, rules_for
+from .structure import parse_blocks, split_cells
 
 __all__ = ["find_mentions", "extract_relations", "find_definitions"]
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
-_MAX_GAP = 16
-_COORDINATION = re.compile(r"^\s*([、,，/&]|和|与|及|以及|或|and|or)\s*$", re.I)
-_WHOLE_OF_PARTS = re.compile(r"([^，,。；;]{1,30}?)由([^。；;]{2,80}?)(?:等|三者|四者|几部分|几个部分)?(?:协同)?(?:构成|组成)")
-_CHOICE_AMONG = re.compile(r"(.{1,20}?)的?(?:取舍|选型|选择|之争)\s*[:：]")
-# (relation, regex on the text between two mentions A … B): A relation B
-_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("alternative_to", re.compile(r"(\bvs\.?\b|\bVS\b|versus|替代|取代|代替|而非|而不是|相比|对比|优于|不如|or\b)", re.I)),
-    ("is_a", re.compile(r"^\s*(是一种|是一个|是一款|作为一种|属于|is an?)\s*$", re.I)),
-    ("integrates_with", re.compile(r"^\s*[+＋&]\s*$|集成|对接|整合|结合|配合|联动|接入|integrat", re.I)),
-    ("measures", re.compile(r"(监控|度量|测量|分析|定位|检测|排查|观测|采集|剖析|诊断|measures?|monitors?|profil)", re.I)),
-    ("solves", re.compile(r"(解决|防止|避免|应对|缓解|防护|防御|抵御|治理|solves?|prevents?)", re.I)),
-    ("implements", re.compile(r"(实现了?|提供了?|生成|内置|implements?|provides?)\s*$", re.I)),
-    ("uses", re.compile(r"(使用|采用|基于|借助|依赖|调用|通过|利用|引入|uses?|built on|based on|via)", re.I)),
-    ("part_of", re.compile(r"^\s*(是|为)?\s*(的)?\s*(核心)?(组件|组成部分|子系统|模块|一部分)", re.I)),
+# A cue must sit close to both names: 20 characters leave room for "默认使用自研的高性能网络库", not for a clause.
+_MAX_GAP = 20
+# The full-width comma ends a clause; the ASCII one lists names in scraped text ("go-micro, Kitex").
+_COORDINATION = re.compile(r"\s*(?:[、,/&]|和|与|及|以及|或|或者|还是|and|or)\s*", re.I)
+_CLAUSE_BREAK = re.compile(r"[，,：:；;]")
+_BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
+_OPEN, _CLOSE = "（([【", "）)]】"
+_NEGATION = re.compile(
+    r"不(?!仅|只|同|断|少|错|久|论|管|但|如)|无法|无需|无须|没|未(?!来)|并非|而非|而是|(?<!不)但|然而|却|反而|否则|除了|"
+    r"\b(?:not|no|never|cannot|without|instead|but|however|except)\b|n't\b",
+    re.I,
 )
-_COMPONENT_TYPES = {"framework", "library", "tool", "platform"}
-_PROVIDER_TYPES = _COMPONENT_TYPES | {"protocol"}
+_ROADMAP = re.compile(
+    r"未来|计划|将会|将要|即将|后续(?:将|会|版本|计划)|规划|预计|打算|希望|期望|期待|待支持|尚未|"
+    r"将(?:支持|实现|提供|引入|集成|推出|加入|替代|取代|接入)|正在(?:开发|实现|规划|计划|设计|推进)|"
+    r"有待|roadmap|TODO|coming soon|\bwill\b|\bplan(?:s|ned)?\s+to\b|\bupcoming\b",
+    re.I,
+)
+# Questions and conditions assert nothing: "A 是否支持 B？", "如果 A 能直接对接 B".
+_UNASSERTED = re.compile(r"[?？]\s*$|是否|能否|可否|吗\s*[。.]?\s*$|如果|假如|假设|倘若|要是|若(?!干)|\bif\b", re.I)
+# "为 A 提供…", "把 A 接入…": A is not the subject of what follows, so a directed cue does not start at A.
+_OBJECT_MARK = re.compile(r"(?:(?<![作成认])为|给|向|对|把|将)\s*$")
+# A verb before a list makes the list its object ("支持 Saga、TCC 等模式"): the list is not a subject.
+_OBJECT_VERB = re.compile(r"使用|采用|支持|包括|包含|提供|基于|通过|集成|对比|比较|对接|接入|选择|选用|例如|比如|诸如|(?<!所)有|用|如")
+_HEAD_TAIL = re.compile(r"\s*(?:系统|工具|框架|库|组件|平台|中间件|服务|协议|方案|技术|产品|软件|模型|算法|机制|策略|实现|方式|类型){0,2}\s*$")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
+_URL = re.compile(r"(?:https?|ftp)://[^\s)）\]>\"'，。]+|www\.[^\s)）\]>\"'，。]+")
+_TAG = re.compile(r"</?[A-Za-z][^>]{0,80}>")
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
+_NUMBERING = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇两0-9]+[章篇部节讲课][:：、.\s]*|[一二三四五六七八九十]+[、.．]\s*|"
+    r"\d+(?:\.\d+)*[.、．)]?\s+|[（(][一二三四五六七八九十0-9]+[)）]\s*)"
+)
 _MERMAID_NODE = re.compile(r"([A-Za-z][\w]*)\s*(?:\[\(?|\(\(?|\{\{?|>)([^\]\)\}]*)[\]\)\}]+")
-_MERMAID_EDGE = re.compile(r"([A-Za-z][\w]*)(?:\s*[\[\(\{>][^\]\)\}]*[\]\)\}]+)?\s*(?:-->|---|==>|-\.->|-->>|->>)\s*(?:\|[^|]*\|\s*)?([A-Za-z][\w]*)")
-# What each relation type may connect: (allowed source types, allowed target types); None = any.
-_TYPE_RULES: dict[str, tuple[set[str] | None, set[str] | None]] = {
-    "measures": ({"tool", "library", "platform", "framework"}, {"concept", "pattern"}),
-    "solves": (_PROVIDER_TYPES | {"pattern"}, {"concept", "pattern"}),
-    "implements": (_PROVIDER_TYPES, {"concept", "pattern", "protocol"}),
-    "integrates_with": (_PROVIDER_TYPES | {"language"}, _PROVIDER_TYPES | {"language"}),
-    "uses": (_PROVIDER_TYPES | {"pattern", "language"}, None),
-}
+_MERMAID_EDGE = re.compile(
+    r"([A-Za-z][\w]*)(?:\s*[\[\(\{>][^\]\)\}]*[\]\)\}]+)?\s*(?:-->|---|==>|-\.->|-->>|->>)\s*(?:\|([^|]*)\|\s*)?([A-Za-z][\w]*)"
+)
+_SEPARATOR_ROW = re.compile(r"\s*\|?[\s:|-]+\|?\s*")
+_VERSION = re.compile(r"^\s*v?\d+(?:\.\d+)*\+?(?=\s|[\u4e00-\u9fff]|$)", re.I)  # "go-micro v4", "Kafka 3.5+"
+# A definition list item, "- GoReleaser：基于 Git tag 构建": the term before the colon is the subject.
+_TERM = re.compile(r"\s*[：:]\s*")
+_ITEM_START = re.compile(r"[\s\-*•·>#\d.、]*")
+# An import or repository path: only its last segment names the package. ASCII, or \w would run into Chinese.
+_PATH = re.compile(r"[A-Za-z0-9_.\-]+(?:/[A-Za-z0-9_.\-]+){2,}")
 
 
-def _types_allow(rtype: str, source: str | None, target: str | None) -> bool:
-    sources, targets = _TYPE_RULES.get(rtype, (None, None))
-    return (sources is None or source in sources) and (targets is None or target in targets)
+@dataclass(frozen=True)
+class _Edge:
+    source: str
+    relation: str
+    target: str
+    evidence: Evidence
+    origin: str  # pattern | table | mermaid | heading
 
+
+@dataclass(frozen=True)
+class _Layout:
+    """The block kind of every line of one document, rebuilt from its passages (code and mermaid lines,
+    table headers and rows are read differently from prose)."""
+
+    lines: list[str]
+    kinds: list[str]
+    starts: list[int]  # 0-based index of the first line of each line's block
 
 
 def _line_of(passage: Passage, offset: int) -> int:
@@ -101,164 +135,334 @@ def extract_relations(
     min_cooccurrence: int = 2,
     min_npmi: float = 0.2,
 ) -> list[Relation]:
-    """Typed relations with evidence, merged per (source, type, target)."""
+    """Typed relations with evidence, merged per (source, type, target), then ``related_to`` edges."""
     types = {c.id: c.type for c in concepts}
-    found: dict[tuple[str, str, str], list[tuple[Evidence, str]]] = defaultdict(list)
+    layouts = _layouts(passages)
+    found: dict[tuple[str, str, str], list[_Edge]] = defaultdict(list)
     for passage in passages:
-        for source, rtype, target, offset, origin in _relations_in(passage, matcher, types):
-            line = _line_of(passage, offset)
-            text = passage.text.split("\n")[line - passage.line_start].strip()
-            found[(source, rtype, target)].append((Evidence(passage.doc, line, text[:300]), origin))
+        for edge in _typed_edges(passage, matcher, types, layouts[passage.doc]):
+            found[(edge.source, edge.relation, edge.target)].append(edge)
     relations = [
         Relation(
             source=s,
             type=t,
             target=o,
-            evidence=tuple(dict.fromkeys(e for e, _ in items))[:8],
-            weight=float(len(items)),
-            origin=Counter(origin for _, origin in items).most_common(1)[0][0],
+            evidence=tuple(dict.fromkeys(e.evidence for e in edges))[:8],
+            weight=float(len(edges)),
+            origin=Counter(e.origin for e in edges).most_common(1)[0][0],
         )
-        for (s, t, o), items in found.items()
+        for (s, t, o), edges in found.items()
     ]
-    relations.extend(_heading_relations(passages, matcher, types))
     relations.extend(_cooccurrence(passages, matcher, min_cooccurrence, min_npmi))
     return relations
 
 
-def _heading_relations(passages: list[Passage], matcher: ConceptMatcher, types: dict[str, str]) -> list[Relation]:
-    """A chapter about one component and a section under it about a concept or another component:
-    ``第三章:Kratos框架…`` > ``3.1 Kratos分层架构设计与Protobuf契约驱动开发`` -> Kratos uses Protobuf."""
-    found: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
+def _layouts(passages: list[Passage]) -> dict[str, _Layout]:
+    numbered: dict[str, dict[int, str]] = defaultdict(dict)
     for passage in passages:
-        levels = passage.section.split(" > ") if passage.section else []
-        first_line = passage.text.split("\n", 1)[0].strip().lstrip("#").strip()
-        for parent, child in zip(levels, levels[1:]):
-            if child != first_line:
-                continue  # evidence is the child heading's own line, so only its first passage counts
-            owners = {m.concept_id for m in matcher.find(parent) if types.get(m.concept_id) in _COMPONENT_TYPES}
-            if len(owners) != 1:
-                continue
-            owner = owners.pop()
-            for match in _distinct(matcher.find(child)):
-                if match.concept_id != owner and types.get(match.concept_id) not in ("language", "concept"):
-                    evidence = Evidence(passage.doc, passage.line_start, first_line[:300])
-                    found[(owner, "uses", match.concept_id)].append(evidence)
-    return [Relation(s, t, o, tuple(ev[:8]), float(len(ev)), "heading") for (s, t, o), ev in found.items()]
+        for i, line in enumerate(passage.text.split("\n")):
+            numbered[passage.doc][passage.line_start + i] = line
+    layouts: dict[str, _Layout] = {}
+    for doc, by_number in numbered.items():
+        lines = [by_number.get(n, "") for n in range(1, max(by_number) + 1)]
+        kinds, starts = ["paragraph"] * len(lines), list(range(len(lines)))
+        for block in parse_blocks("\n".join(lines)):
+            for i in range(block.line_start - 1, block.line_end):
+                kinds[i], starts[i] = block.kind, block.line_start - 1
+        layouts[doc] = _Layout(lines, kinds, starts)
+    return layouts
 
 
-def _relations_in(passage: Passage, matcher: ConceptMatcher, types: dict[str, str]):
-    text = passage.text
-    if "mermaid" in passage.kinds:
-        yield from _mermaid_relations(text, matcher, types)
-    if "table" in passage.kinds:
-        yield from _table_relations(text, matcher, types)
-    for sentence in _SENTENCE.finditer(text):
-        yield from _sentence_relations(sentence.group(), sentence.start(), matcher, types)
+def _typed_edges(passage: Passage, matcher: ConceptMatcher, types: dict[str, str], layout: _Layout) -> Iterator[_Edge]:
+    def edges(found, line: int, text: str, origin: str) -> Iterator[_Edge]:
+        for source, relation, target in dict.fromkeys(found):
+            yield _Edge(source, relation, target, Evidence(passage.doc, line, text.strip()[:300]), origin)
+
+    for i, row in enumerate(passage.text.split("\n")):
+        number = passage.line_start + i
+        kind, start = layout.kinds[number - 1], layout.starts[number - 1]
+        if kind in ("code", "boilerplate") or not row.strip():
+            continue  # a code line, comments included, states nothing about concepts
+        if kind == "mermaid":
+            labels, steps = _mermaid_block(layout, start)
+            yield from edges(_mermaid_edges(row, labels, steps, matcher, types), number, row, "mermaid")
+            continue
+        if kind == "table":
+            if number - 1 == start:
+                for found, line in _table_edges(layout, start, matcher, types):
+                    yield from edges(found, line + 1, layout.lines[line], "table")
+            for cell in split_cells(row):
+                yield from edges(_sentence_edges(cell, matcher, types), number, row, "pattern")
+            continue
+        for sentence in _sentences(row):
+            yield from edges(_sentence_edges(sentence, matcher, types), number, sentence, "pattern")
+    for line, child, found in _heading_edges(passage, matcher, types):
+        yield from edges(found, line, child, "heading")
 
 
-def _groups(sentence: str, matches: list[Match]) -> list[list[Match]]:
-    """Mentions joined by 、 , / 和 与 及 form one coordinated group ("go-micro, Kitex 内置服务发现")."""
-    groups: list[list[Match]] = []
-    for match in matches:
-        if groups:
-            gap = sentence[groups[-1][-1].end : match.start]
-            if _COORDINATION.match(gap):
-                groups[-1].append(match)
-                continue
-        groups.append([match])
-    return groups
+def _sentences(line: str) -> list[str]:
+    """The sentences of a line; a ``?`` or ``!`` inside a URL or a link does not end one."""
+    masked = _URL.sub(lambda m: "x" * len(m.group()), _LINK.sub(lambda m: "x" * len(m.group()), line))
+    return [line[m.start() : m.end()] for m in _SENTENCE.finditer(masked)]
 
 
-def _sentence_relations(sentence: str, offset: int, matcher: ConceptMatcher, types: dict[str, str]):
-    matches = _distinct(matcher.find(sentence))
+def _clean(text: str, matcher: ConceptMatcher) -> str:
+    """The text that relations are read from: link targets, URLs and HTML tags dropped, emphasis removed,
+    inline code kept only when it is exactly one concept name.
+
+    >>> from gokg.models import Concept
+    >>> m = ConceptMatcher([Concept("kitex", "Kitex", "framework", ("Kitex",))])
+    >>> _clean("[Kitex](https://github.com/cloudwego/kitex) 和 `Kitex` 与 `kitex.NewClient()` **对比**", m)
+    'Kitex 和 Kitex 与 □ 对比'
+    """
+    text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    text = _TAG.sub("", _URL.sub("", text))
+    text = _CODE_SPAN.sub(lambda m: _code_span(m.group(1), matcher), text)
+    text = text.replace("**", "").replace("__", "")
+    return re.sub(r"[（(]\s*[)）]", "", text)  # what a dropped URL leaves behind
+
+
+def _code_span(code: str, matcher: ConceptMatcher) -> str:
+    found = matcher.find(code.strip())
+    if len(found) == 1 and found[0].start == 0 and found[0].end == len(code.strip()):
+        return code.strip()
+    return "□"  # an identifier or a call: opaque, so "streaming.Stream" is not the concept Streaming
+
+
+def _blocked(text: str) -> bool:
+    """Roadmaps, questions and conditions state no relation: "未来将支持 B", "A 是否支持 B？"."""
+    return bool(_ROADMAP.search(text) or _UNASSERTED.search(text))
+
+
+def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    text = _clean(sentence, matcher)
+    if _blocked(text):
+        return
+    matches = _standalone(text, matcher.find(text))
     if len(matches) < 2:
         return
-    whole = _WHOLE_OF_PARTS.search(sentence)
-    if whole:
-        # "GMP 模型由 G(goroutine)、M(OS 线程)、P(...)三者协同构成": the parts are part_of the whole.
-        owners = [m for m in matches if m.end <= whole.start(1) + len(whole.group(1)) and m.start >= whole.start(1)]
-        parts = [m for m in matches if whole.start(2) <= m.start < whole.end(2)]
-        for owner in owners[-1:]:
-            for part in parts:
-                if part.concept_id != owner.concept_id:
-                    yield part.concept_id, "part_of", owner.concept_id, offset + part.start, "pattern"
-    choice = _CHOICE_AMONG.search(sentence)
-    if choice:
-        # "服务网格的取舍:Linkerd vs 自研Sidecar": each option is_a the category being chosen.
-        category = [m for m in matches if m.end <= choice.end(1)]
-        options = [m for m in matches if m.start >= choice.end()]
-        for cat in category[-1:]:
-            for option in options:
-                if option.concept_id != cat.concept_id and types.get(cat.concept_id) in ("pattern", "concept"):
-                    yield option.concept_id, "is_a", cat.concept_id, offset + option.start, "pattern"
-    groups = _groups(sentence, matches)
-    for left, right in zip(groups, groups[1:]):
-        between = sentence[left[-1].end : right[0].start]
-        rtype = _relation_between(between, left, right, types)
-        if rtype is None:
+    yield from _span_edges(text, matches, types)
+    containers = _containers(text, matches)
+    for container in dict.fromkeys(containers):
+        # Names inside a parenthesis ("Kitex（基于 Netpoll）") pair with each other, not with those outside.
+        chain = [m for m, c in zip(matches, containers) if c == container]
+        yield from _chain_edges(text, chain, types)
+
+
+def _standalone(text: str, matches: list[Match]) -> list[Match]:
+    """Mentions that name a concept on their own: not a piece of a hyphenated name ("Thrift-validator",
+    "codec-dubbo"), and in a path ("github/cloudwego/kitex") only the last segment, the package itself.
+
+    >>> from gokg.models import Concept
+    >>> m = ConceptMatcher([Concept(n.lower(), n, "tool", (n,)) for n in ("Thrift", "Kitex", "github")])
+    >>> text = "Thrift、Thrift-validator 与 github/cloudwego/kitex"
+    >>> [x.surface for x in _standalone(text, m.find(text))]
+    ['Thrift', 'kitex']
+    """
+    paths = [p.span() for p in _PATH.finditer(text)]
+    kept = []
+    for m in matches:
+        if re.match(r"-\w", text[m.end : m.end + 2]) or re.search(r"\w-$", text[max(m.start - 2, 0) : m.start]):
             continue
-        for first in left:
-            for second in right:
-                if first.concept_id == second.concept_id:
-                    continue
-                if not _types_allow(rtype, types.get(first.concept_id), types.get(second.concept_id)):
-                    continue
-                if rtype == "alternative_to" and types.get(first.concept_id) != types.get(second.concept_id):
-                    continue
-                yield first.concept_id, rtype, second.concept_id, offset + first.start, "pattern"
+        if any(start <= m.start and m.end < end for start, end in paths):
+            continue
+        kept.append(m)
+    return kept
 
 
-def _relation_between(between: str, left: list[Match], right: list[Match], types: dict[str, str]) -> str | None:
-    if len(between) > _MAX_GAP:
-        return None
-    for rtype, cue in _CUES:
-        if cue.search(between):
-            return rtype
-    # "OpenTelemetry 全链路追踪", "zap结构化日志": a tool named right before the concept it provides.
-    if not between.strip() and types.get(left[-1].concept_id) in _COMPONENT_TYPES and types.get(right[0].concept_id) in ("concept", "pattern"):
-        return "implements"
-    return None
+def _containers(text: str, matches: list[Match]) -> list[int]:
+    """For each mention, the position of the innermost bracket it sits in (-1 at top level)."""
+    stack: list[int] = []
+    out: list[int] = []
+    position = 0
+    for match in matches:
+        for i in range(position, match.start):
+            if text[i] in _OPEN:
+                stack.append(i)
+            elif text[i] in _CLOSE and stack:
+                stack.pop()
+        position = match.start
+        out.append(stack[-1] if stack else -1)
+    return out
+
+
+def _chain_edges(text: str, chain: list[Match], types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    """Pairs of neighbouring mentions. Names joined by 、/和/与 form a group: a cue before or after the
+    group speaks for all of it ("A 支持 B、C"), while two names inside a group relate only through a cue
+    about exactly that pair ("A 与 B 集成"), never because they were listed together. A product followed by
+    its category ("Zookeeper 配置中心") is one group too, so a cue after the category reaches the product."""
+    joined = [
+        bool(_COORDINATION.fullmatch(text[a.end : b.start])) or _apposition(text, a, b, types)
+        for a, b in zip(chain, chain[1:])
+    ]
+    group_of: list[int] = [0]
+    for link in joined:
+        group_of.append(group_of[-1] + (0 if link else 1))
+    groups: dict[int, list[Match]] = defaultdict(list)
+    for match, group in zip(chain, group_of):
+        groups[group].append(match)
+    # Two names that a pair rule relates ("Kitex 与 FastThrift 的对比") are a phrase of their own: a cue
+    # outside it reaches only the nearer name, not both ("Frugal 结合 Kitex 与 FastThrift 的性能对比").
+    phrases: set[int] = set()
+    for i, link in enumerate(joined):
+        if link and len(groups[group_of[i]]) == 2:
+            inside = list(_pair_edges(text, [chain[i]], [chain[i + 1]], types))
+            phrases |= {group_of[i]} if inside else set()
+            yield from inside
+    for i, link in enumerate(joined):
+        if not link:
+            left, right = groups[group_of[i]], groups[group_of[i + 1]]
+            left = left[-1:] if group_of[i] in phrases else left
+            right = right[:1] if group_of[i + 1] in phrases else right
+            after_right = chain[chain.index(right[-1]) + 1] if right[-1] is not chain[-1] else None
+            # a name glued to the next one modifies it ("MySQL Binlog 同步模块"): it is not a phrase's head
+            modifier = after_right is not None and after_right.start - right[-1].end <= 1
+            yield from _pair_edges(text, left, right, types, modifier)
+
+
+def _apposition(text: str, first: Match, second: Match, types: dict[str, str]) -> bool:
+    """A product named with its category ("Nacos 注册中心集成到 Kitex"): one noun phrase, not two subjects."""
+    return (
+        text[first.end : second.start] in ("", " ")
+        and types.get(first.concept_id) in COMPONENT
+        and types.get(second.concept_id) == "concept"
+        and bool(re.match(r"\s*(?:集成|接入|对接|作为|扩展|适配)", text[second.end :]))
+    )
+
+
+def _pair_edges(
+    text: str, left: list[Match], right: list[Match], types: dict[str, str], modifier: bool = False
+) -> Iterator[tuple[str, str, str]]:
+    # "A（…）是一种 B": the aside is not the cue; nor is a version ("go-micro v4 框架", "Kafka 3.5+")
+    gap = _VERSION.sub("", _BRACKETS.sub("", text[left[-1].end : right[0].start]), count=1)
+    if len(gap) > _MAX_GAP or any(ch in _OPEN + _CLOSE for ch in gap):
+        return
+    clause = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, left[0].start)), default=0)
+    prefix = text[clause : left[0].start]
+    term = _TERM.match(gap)
+    if term and len(left) == 1 and _ITEM_START.fullmatch(text[: left[0].start]):
+        gap = gap[term.end() :]  # a definition list: "GoReleaser：基于 Git tag 构建", the term is the subject
+    negated = bool(_NEGATION.search(gap) or _NEGATION.search(prefix))
+    # A cue speaks for the whole group after it ("基于 B 和 C 实现") or, when "与" joins two phrases rather
+    # than two names ("zap结构化日志与prometheus暴露指标"), for the first member only.
+    readings = [(right, text[right[-1].end :])] + ([([right[0]], text[right[0].end :])] if len(right) > 1 else [])
+    for rule in rules_for("sentence"):
+        if not rule.cue_re.fullmatch(gap) or (negated and not rule.negated):
+            continue
+        if rule.before_re and not rule.before_re.search(prefix):
+            continue
+        if len(left) > 1 and not (rule.of_group or rule.before_re) and _OBJECT_VERB.search(prefix):
+            continue  # the list is what an earlier verb acts on, not the subject of this cue
+        if rule.relation not in SYMMETRIC and not rule.before_re and _OBJECT_MARK.search(prefix):
+            continue
+        if modifier and rule.direction == "B->A":
+            continue  # B would be the subject, but it only qualifies the name after it
+        for targets, after in readings:
+            tail = rule.after_re.match(after) if rule.after_re else None
+            # a cue that ends after B is a noun phrase ("A 对 B 的支持"): what follows it may negate it
+            said = after[: tail.end() + 6].split("，")[0] if tail else ""
+            if rule.after_re and (not tail or (not rule.negated and _NEGATION.search(said))):
+                continue
+            edges = [e for a in left for b in targets if (e := resolve(rule, a.concept_id, b.concept_id, types))]
+            if edges:
+                yield from edges
+                return
+
+
+def _span_edges(text: str, matches: list[Match], types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    """A phrase that names one side and a list that names the other: "B 由 A、C 构成", "B（如 A、C）".
+    As for pairs, the first rule that fits a (head, member) pair wins."""
+    done: set[tuple[str, str]] = set()
+    for rule in rules_for("span"):
+        for found in rule.cue_re.finditer(text):
+            if _NEGATION.search(found.group()):
+                continue
+            first = [m for m in matches if found.start("first") <= m.start and m.end <= found.end("first")]
+            second = [m for m in matches if found.start("second") <= m.start and m.end <= found.end("second")]
+            # the first side is the head of its phrase: "消息队列（如 …）", "链路追踪系统（如 …）"
+            heads = [m for m in first[-1:] if _HEAD_TAIL.fullmatch(text[m.end : found.end("first")])]
+            for head in heads:
+                for member in second:
+                    pair = (head.concept_id, member.concept_id)
+                    edge = None if pair in done else resolve(rule, *pair, types)
+                    if edge:
+                        done.add(pair)
+                        yield edge
 
 
 def _distinct(matches: list[Match]) -> list[Match]:
     return [m for i, m in enumerate(matches) if i == 0 or m.concept_id != matches[i - 1].concept_id]
 
 
-_STACK_HEADERS = re.compile(r"^(组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|component|layer|field|step)", re.I)
-
-
-def _table_relations(text: str, matcher: ConceptMatcher, types: dict[str, str]):
-    """Comparison tables: the concepts a header compares (``特性 gRPC REST/JSON``) and the concepts that
-    open the rows (``chaos-mesh …`` / ``go-chaos …`` / ``litmuschaos …``) are alternatives, unless the
-    header says the rows are the parts of a stack (``组件 版本 用途``)."""
-    tables: list[tuple[str, list[tuple[Match, int]]]] = []
-    above = ""
-    offset = 0
-    for row in text.split("\n"):
-        start, previous = offset, above
-        offset += len(row) + 1
-        above = row
-        if not row.strip():
+def _heading_edges(passage: Passage, matcher: ConceptMatcher, types: dict[str, str]):
+    """A chapter about one component and a sub-heading under it that names what it does with another:
+    ``# Kitex 扩展`` > ``## 接入 Nacos`` -> Kitex integrates_with Nacos. Yields (line, heading, edges)."""
+    levels = passage.section.split(" > ") if passage.section else []
+    rows = [row.strip().lstrip("#").strip() for row in passage.text.split("\n")]
+    for parent, child in zip(levels, levels[1:]):
+        if child not in rows:
+            continue  # the sub-heading's own passage gives the evidence, so it counts once
+        parent = _clean(parent, matcher)
+        in_parent = matcher.find(parent)
+        owners = {m.concept_id for m in in_parent if types.get(m.concept_id) in COMPONENT}
+        text = _NUMBERING.sub("", _clean(child, matcher).strip())
+        if len(owners) != 1 or _blocked(text):
             continue
+        owner = owners.pop()
+        found = []
+        for match in _distinct(matcher.find(text)):
+            before, after = text[: match.start], text[match.end :]
+            if _NEGATION.search(before):
+                continue
+            for rule in rules_for("heading"):
+                if not rule.cue_re.fullmatch(before) or (rule.after_re and not rule.after_re.match(after)):
+                    continue
+                if rule.parent_re and not _names_both(parent, in_parent, owner, match.concept_id, rule):
+                    continue
+                edge = resolve(rule, owner, match.concept_id, types)
+                if edge:
+                    found.append(edge)
+                    break
+        yield passage.line_start + rows.index(child), child, found
+
+
+def _names_both(parent: str, mentions: list[Match], owner: str, other: str, rule: Rule) -> bool:
+    """Whether the parent heading names the owner and later ``other``, with the rule's ``parent`` text between."""
+    return any(
+        a.concept_id == owner and b.concept_id == other and rule.parent_re.fullmatch(parent[a.end : b.start])
+        for a, b in combinations(mentions, 2)
+    )
+
+
+def _table_edges(layout: _Layout, start: int, matcher: ConceptMatcher, types: dict[str, str]):
+    """Comparison tables: the concepts a header compares (``特性 gRPC REST/JSON``), and the concepts that
+    open the rows (``chaos-mesh …`` / ``go-chaos …``) unless the header says the rows are the parts of a
+    stack (``组件 版本 用途``). Yields (edges, 0-based evidence line)."""
+    header = layout.lines[start]
+    label = (split_cells(header) or [""])[0].strip("| ")
+    pairs = list(_table_header_pairs(header, matcher))
+    for rule in rules_for("table-header"):
+        if rule.cue_re.fullmatch(label):
+            yield [e for a, b in pairs if (e := resolve(rule, a, b, types))], start
+    leaders: list[tuple[str, int]] = []
+    end = start + 1
+    while end < len(layout.lines) and layout.kinds[end] == "table" and layout.starts[end] == start:
+        row = layout.lines[end]
         cells = split_cells(row)
-        if len(split_cells(previous)) < 3:  # the first row of a table is its header
-            for a, b in _table_header_pairs(row, matcher):
-                yield a, "alternative_to", b, start, "table"
-            tables.append((cells[0] if cells else "", []))
-            continue
-        if tables and len(cells) >= 3 and not re.search(r"[。，,]|-->|[{}]", row):
+        if not _SEPARATOR_ROW.fullmatch(row) and len(cells) >= 3 and not re.search(r"[。，,]|-->|[{}]", row):
             first = _distinct(matcher.find(cells[0]))
             if len(first) == 1 and first[0].start == 0:
-                tables[-1][1].append((first[0], start))
-    for header, leaders in tables:
-        if _STACK_HEADERS.match(header.strip("| ")):
-            continue
-        for (a, where), (b, _) in combinations(leaders[:6], 2):
-            if a.concept_id != b.concept_id and types.get(a.concept_id) == types.get(b.concept_id):
-                yield a.concept_id, "alternative_to", b.concept_id, where, "table"
+                leaders.append((first[0].concept_id, end))
+        end += 1
+    for rule in rules_for("table-rows"):
+        if rule.cue_re.fullmatch(label):
+            for (a, line), (b, _) in combinations(leaders[:6], 2):
+                edge = resolve(rule, a, b, types)
+                if edge:
+                    yield [edge], line
 
 
-def _table_header_pairs(row: str, matcher: ConceptMatcher):
+def _table_header_pairs(row: str, matcher: ConceptMatcher) -> Iterator[tuple[str, str]]:
     """A comparison table's header: a dimension label, then the concepts it compares."""
     if re.search(r"[。，,：:{}\[\]()]|-->|//|#", row) or len(row) > 80 or re.match(r"\s*[•·*-]\s", row):
         return
@@ -273,26 +477,39 @@ def _table_header_pairs(row: str, matcher: ConceptMatcher):
             yield a.concept_id, b.concept_id
 
 
-def _mermaid_relations(text: str, matcher: ConceptMatcher, types: dict[str, str]):
+def _mermaid_block(layout: _Layout, start: int) -> tuple[dict[str, str], bool]:
+    """The node labels of the diagram that starts at ``start``, and whether it is a single path of steps
+    (every node one arrow in, one out: a timeline such as 发起调用 -> RPCStart -> … -> RPCFinish)."""
     labels: dict[str, str] = {}
-    for match in _MERMAID_NODE.finditer(text):
-        labels.setdefault(match.group(1), match.group(2))
-    for line_match in re.finditer(r"[^\n]+", text):
-        for edge in _MERMAID_EDGE.finditer(line_match.group()):
-            source = matcher.find(labels.get(edge.group(1), ""))
-            target = matcher.find(labels.get(edge.group(2), ""))
-            # A flowchart arrow is a step, not a dependency, unless both ends name components.
-            if source and target and source[0].concept_id != target[0].concept_id and all(
-                types.get(m[0].concept_id) in _PROVIDER_TYPES for m in (source, target)
-            ):
-                yield source[0].concept_id, "uses", target[0].concept_id, line_match.start(), "mermaid"
-        # a single label that says "syft生成SBOM" carries a relation of its own
-        for label in _MERMAID_NODE.finditer(line_match.group()):
-            inner = _distinct(matcher.find(label.group(2)))
-            for first, second in zip(inner, inner[1:]):
-                between = label.group(2)[first.end : second.start]
-                if re.search(r"生成|实现|产出|输出", between):
-                    yield first.concept_id, "implements", second.concept_id, line_match.start(), "mermaid"
+    ins: Counter[str] = Counter()
+    outs: Counter[str] = Counter()
+    end = start
+    while end < len(layout.lines) and layout.starts[end] == start:
+        for match in _MERMAID_NODE.finditer(layout.lines[end]):
+            labels.setdefault(match.group(1), match.group(2))
+        for edge in _MERMAID_EDGE.finditer(layout.lines[end]):
+            outs[edge.group(1)] += 1
+            ins[edge.group(3)] += 1
+        end += 1
+    steps = sum(outs.values()) >= 3 and max(outs.values()) <= 1 and max(ins.values()) <= 1
+    return labels, steps
+
+
+def _mermaid_edges(line: str, labels: dict[str, str], steps: bool, matcher: ConceptMatcher, types: dict[str, str]):
+    for edge in [] if steps else _MERMAID_EDGE.finditer(line):
+        source = matcher.find(labels.get(edge.group(1), ""))
+        target = matcher.find(labels.get(edge.group(3), ""))
+        if not source or not target or _blocked(edge.group(2) or ""):
+            continue
+        for rule in rules_for("mermaid"):
+            if rule.cue_re.fullmatch((edge.group(2) or "").strip()):
+                found = resolve(rule, source[0].concept_id, target[0].concept_id, types)
+                if found:
+                    yield found
+                    break
+    # a node label is a sentence of its own: "C --> D[syft生成SBOM]"
+    for label in _MERMAID_NODE.finditer(line):
+        yield from _sentence_edges(label.group(2), matcher, types)
 
 
 def _cooccurrence(passages: list[Passage], matcher: ConceptMatcher, min_count: int, min_npmi: float) -> list[Relation]:

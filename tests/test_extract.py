@@ -71,7 +71,7 @@ def test_relations_from_sentences_tables_and_lists():
     assert ("go-micro", "implements", "service-discovery") in relations
     assert ("kitex", "implements", "circuit-breaker") in relations
     assert ("goroutine", "part_of", "gmp-scheduler") in relations
-    assert ("watermill", "alternative_to", "kafka") in relations  # header "特性 Watermill Sarama" (a Kafka client)
+    assert ("watermill", "alternative_to", "sarama") in relations  # header "特性 Watermill Sarama" (a Kafka client)
     evidence = relations[("grpc", "uses", "http/2")].evidence[0]
     assert evidence.text == "gRPC 基于 HTTP/2 多路复用。" and evidence.line == text.split("\n").index(evidence.text) + 1
 
@@ -81,3 +81,34 @@ def test_definition_sentences():
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"
     found = find_definitions(_passages(text), ConceptMatcher(concepts))
     assert found["saga"].text.startswith("Saga 模式是一种") and found["saga"].line == 3
+
+
+def test_typed_relations_on_the_real_seed_articles(seeds, seed_lines):
+    from gokg.ingest.read import read_documents
+
+    documents, _ = read_documents([seeds])
+    passages = []
+    for doc in documents:
+        passages.extend(make_passages(doc, parse_blocks(doc.text), first_id=len(passages)))
+    lexicon, discovered = discover_concepts(passages, load_lexicon())
+    concepts = lexicon + discovered
+    relations = [r for r in extract_relations(passages, ConceptMatcher(concepts), concepts) if r.type != "related_to"]
+    found = {(r.source, r.type, r.target) for r in relations}
+    for expected in [
+        ("grpc", "uses", "http/2"),
+        ("goroutine", "part_of", "gmp-scheduler"),
+        ("saga", "alternative_to", "tcc"),
+        ("docker", "integrates_with", "kubernetes"),
+        ("linkerd", "is_a", "service-mesh"),
+    ]:
+        assert expected in found
+    kinds = {}
+    for doc in documents:
+        for block in parse_blocks(doc.text):
+            for line in range(block.line_start, block.line_end + 1):
+                kinds[(doc.name, line)] = block.kind
+    for relation in relations:
+        for evidence in relation.evidence:
+            # the evidence is (a sentence of) the cited line, and never a line of code
+            assert evidence.text in seed_lines(evidence.doc)[evidence.line]
+            assert kinds[(evidence.doc, evidence.line)] != "code"

@@ -1,0 +1,792 @@
+"""Relation rules as data: one row per way engineers write a relation, reviewed like the lexicon.
+
+A :class:`Rule` says where it applies (a sentence, a table, a mermaid diagram, a heading), what must
+stand between the two mentions and right around them, which way the edge points and which concept types
+it may connect. ``A`` is always the mention that comes first in the text and ``B`` the second, so
+``direction="B->A"`` reads "the second mention is the source" (``B 中的 A 组件``, ``B 被 A 使用``).
+
+Rules are tried in table order and the first one whose cue matches *and* whose types fit wins, so one cue
+can mean two relations depending on the types (``框架 支持 协议`` -> implements, ``框架 支持 注册中心``
+-> integrates_with). :func:`resolve` is the one place where direction and type limits are applied, for
+every source. Every row carries examples and counter-examples; ``tests/test_relation_rules.py`` runs them:
+``{Name:type}`` marks a concept mention (``{surface=Name:type}`` an alias), an example must give exactly the row's edge, a counter-example
+no typed edge at all.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+
+from gokg.models import CONCEPT_TYPES, RELATION_TYPES
+
+__all__ = ["Rule", "RULES", "WHERE", "SYMMETRIC", "resolve", "rules_for", "expand"]
+
+WHERE = ("sentence", "span", "table-header", "table-rows", "mermaid", "heading")
+SYMMETRIC = frozenset({"alternative_to", "integrates_with"})
+
+ANY = frozenset(CONCEPT_TYPES)
+SOFTWARE = frozenset({"framework", "library", "tool"})
+COMPONENT = SOFTWARE | {"platform"}
+IDEA = frozenset({"pattern", "concept"})
+PROTOCOL = frozenset({"protocol"})
+
+# Outer limits per relation: (source types, target types). A rule may narrow them, never widen them.
+_LIMITS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "uses": (COMPONENT | PROTOCOL | {"pattern"}, COMPONENT | PROTOCOL | IDEA),
+    "part_of": (ANY - {"language"}, COMPONENT | PROTOCOL | IDEA),
+    "is_a": (ANY - {"language"}, IDEA),
+    "implements": (COMPONENT | PROTOCOL, IDEA | PROTOCOL),
+    "alternative_to": (ANY, ANY),
+    "integrates_with": (COMPONENT, COMPONENT),
+    "solves": (SOFTWARE | PROTOCOL | IDEA, frozenset({"concept"})),
+    "measures": (COMPONENT, COMPONENT | {"concept"}),
+}
+# Concepts that Chinese engineering prose uses as adjectives ("开源框架", "云原生应用", "高并发服务"): in a
+# cue's object position they describe the next noun, they are not what the relation is about.
+ATTRIBUTES = frozenset({"open-source", "cloud-native", "high-concurrency", "high-availability", "stateless"})
+# Things done *to* a product rather than features it brings: "Hertz Benchmark", "Kitex 性能优化实践".
+ACTIVITIES = frozenset({"benchmark", "load-testing", "performance-tuning", "code-review", "training", "interview", "career"})
+# alternative_to joins things of one kind: two frameworks, two protocols; a library may stand in for a tool,
+# and an API style typed as a pattern (REST) is weighed against protocols (gRPC, GraphQL).
+_KIND = {"framework": "software", "library": "software", "tool": "software", "protocol": "api", "pattern": "api"}
+
+# Building blocks of cues, written <name> in the rows so that a row reads like the phrase it catches.
+_PUNCT = r"，,。；;：:、!！?？()（）\[\]【】"
+_PUNCT_BUT_LIST = _PUNCT.replace("、", "")  # stacked modifiers are listed with 、: "轻量、高性能的"
+_MACROS = {
+    "<s>": r"\s*",
+    # a short filler before the verb: 默认 / 底层也 / 的客户端 / 都是. Not a conjunction (then the first name
+    # belongs to an earlier verb: "支持 A 以及支持 B"), no 了 (an earlier verb: "A 接替了大量基于 B"), and
+    # 的 only before a part of the first name, and no agent (else the subject changes: "微服务的开发者可以使用
+    # B", "在 A 中我们通过 B").
+    "<adv>": rf"(?!\s*(?:以及|及|和|与|或|还是|并且|而且|并|同时|还有))(?![^{_PUNCT}]*?(?:我们|你们|他们|我|你|用户|开发者|大家|业务方))"
+    rf"\s*(?:的(?:底层|内部|核心|客户端|服务端|服务器|网络层|传输层|路由|实现|默认实现|编解码器?))?"
+    rf"[^{_PUNCT}被由把给让了的]{{0,6}}?",
+    # what may stand between the verb and the second name: 了, a quantifier, modifiers ending in 的, a
+    # category noun, or a first object joined by 与 ("自研的高性能网络库", "一系列本地事务与"); free text is
+    # not allowed, or "A 支持限制最大连接数和 B" would read as "A implements B"
+    "<obj>": rf"(?:了|过|于|到|至|进)?\s*(?:(?:一个|一种|一款|一套|一系列|多种|各种|一些|两种|几种|所有|全部|多个|该|这个|这些|此)\s*)?"
+    rf"(?:[^{_PUNCT_BUT_LIST}的]{{1,10}}的\s*){{0,2}}"
+    rf"(?:[^{_PUNCT}的]{{0,8}}?(?:库|框架|协议|组件|工具|引擎|中间件|注册中心|配置中心|系统|平台|方案|模块|数据库|网关|服务|版本|标准|规范|算法|模型|机制|格式|插件|扩展)\s*)?"
+    rf"(?:[^{_PUNCT}的]{{1,6}}(?:与|和|及|以及)\s*)?",
+    # the second name is the head of its phrase ("一种服务网格。", not "一个微服务框架")
+    "<end>": r"\s*(?:$|[，,。；;：:!！?？)）、]|\.(?!\w)|之一|等|的一种|的一个|的代表|的典型|方案|解决方案|模式|算法|技术|机制|协议|"
+    r"做|来|去|作为|进行|在(?!线)|中(?![间心台])|里(?!程)|都|也|和|与|或|时(?![序间延])|上(?![游线报层传]))",
+    # symmetric comparisons may compare a part of A with B ("A 的分配次数比 B 少"): any short filler
+    "<any>": rf"[^{_PUNCT}]{{0,8}}?",
+    # 是/为 as a copula, not inside 更为 / 作为 / 成为 / 认为
+    "<be>": r"(?:也|其实|本质上|实际上|就|则|都)?(?<![更作成认因称视分行极较最广])(?:是|为)",
+    "<kind>": r"(?:一种|一个|一款|一类|一套|一门|一项|种|个|款)?",
+}
+
+
+def expand(pattern: str) -> str:
+    """A cue with its ``<macros>`` written out.
+
+    >>> expand("<s>vs<s>")
+    '\\\\s*vs\\\\s*'
+    """
+    for name, body in _MACROS.items():
+        pattern = pattern.replace(name, body)
+    return pattern
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One way of writing a relation.
+
+    ``cue`` depends on ``where``: the whole text between A and B (``sentence``; parentheticals removed),
+    a search pattern with groups ``first`` and ``second`` whose mentions are paired (``span``), the
+    dimension label of a table's header (``table-header``, ``table-rows``), the label on a mermaid arrow
+    (``mermaid``), or the text of a sub-heading before B, A being the component its parent heading is
+    about (``heading``). ``after`` must match right after B (after the last of a coordinated group),
+    ``before`` right before A; ``parent`` (headings only) the text between A and B in the parent heading,
+    which must then name both.
+    """
+
+    name: str
+    relation: str
+    cue: str
+    where: str = "sentence"
+    direction: str = "A->B"
+    after: str = ""
+    before: str = ""
+    parent: str = ""
+    sources: frozenset[str] = ANY  # types allowed for the edge's source (after direction is applied)
+    targets: frozenset[str] = ANY
+    negated: bool = False  # the cue itself contrasts the pair ("A 而不是 B"): the negation guard does not apply
+    of_group: bool = False  # the cue is about a whole enumeration ("A、B 等 C"), even one that is an object
+    same_type: bool = False  # both ends of one type (rows of a table compare like with like)
+    exclude: frozenset[str] = frozenset()  # concept ids this row never connects
+    examples: tuple[str, ...] = ()
+    counter: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.relation not in RELATION_TYPES or self.relation == "related_to":
+            raise ValueError(f"rule {self.name}: relation={self.relation!r}, must be a typed relation")
+        if self.where not in WHERE:
+            raise ValueError(f"rule {self.name}: where={self.where!r}, must be one of {', '.join(WHERE)}")
+        if self.direction not in ("A->B", "B->A"):
+            raise ValueError(f"rule {self.name}: direction={self.direction!r}, must be 'A->B' or 'B->A'")
+
+    @cached_property
+    def cue_re(self) -> re.Pattern[str]:
+        return re.compile(expand(self.cue), re.I)
+
+    @cached_property
+    def after_re(self) -> re.Pattern[str] | None:
+        return re.compile(expand(self.after), re.I) if self.after else None
+
+    @cached_property
+    def before_re(self) -> re.Pattern[str] | None:
+        return re.compile(f"(?:{expand(self.before)})$", re.I) if self.before else None
+
+    @cached_property
+    def parent_re(self) -> re.Pattern[str] | None:
+        return re.compile(expand(self.parent), re.I) if self.parent else None
+
+
+def resolve(rule: Rule, first: str, second: str, types: Mapping[str, str]) -> tuple[str, str, str] | None:
+    """The edge ``(source, relation, target)`` that ``rule`` makes of two mentions (``first`` comes first
+    in the text), or None when the types do not fit. Every source of typed edges goes through here.
+
+    >>> rule = next(r for r in RULES if r.name == "part-of-genitive")
+    >>> resolve(rule, "cloudwego", "netpoll", {"cloudwego": "tool", "netpoll": "library"})
+    ('netpoll', 'part_of', 'cloudwego')
+    >>> resolve(rule, "circuit-breaker", "kratos", {"circuit-breaker": "pattern", "kratos": "framework"}) is None
+    True
+    """
+    source, target = (first, second) if rule.direction == "A->B" else (second, first)
+    if source == target or {source, target} & (ATTRIBUTES | rule.exclude):
+        return None
+    s, t = types.get(source), types.get(target)
+    if s not in rule.sources or t not in rule.targets:
+        return None
+    sources, targets = _LIMITS[rule.relation]
+    if s not in sources or t not in targets:
+        return None
+    if rule.relation == "alternative_to" and _KIND.get(s, s) != _KIND.get(t, t):
+        return None
+    if rule.same_type and s != t:
+        return None
+    if rule.relation == "part_of" and s in COMPONENT and t in IDEA:
+        return None  # a product is not a piece of an idea: "Kratos 的熔断组件" is not Kratos part_of 熔断
+    return source, rule.relation, target
+
+
+def rules_for(where: str) -> tuple[Rule, ...]:
+    """The rules of one source, in table order."""
+    return _BY_WHERE.get(where, ())
+
+
+_FOLLOW_SOLVE = r"<s>(?:来|去)?<s>(?:解决|避免|防止|缓解|应对|规避|消除|杜绝)"
+_FOLLOW_MEASURE = r"<s>(?:来|去)?<s>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集)"
+_INSTRUMENT = r"(?:通过|使用|借助|利用|依靠|采用|用)"
+_PART_NOUN = r"(?:一部分|组成部分|子项目|子模块|子系统|核心组件|组件|模块|插件|扩展)"
+
+# Order matters: the first row whose cue and types fit wins, so rows with a closing word after B ("…来解决",
+# "…的一部分") and narrow types come before the bare verbs, and the bare verbs before the weakest cues.
+RULES: tuple[Rule, ...] = (
+    # ---- spans: a phrase that names one side, and a list that names the other ----
+    Rule(
+        "whole-of-parts", "part_of",
+        r"(?P<first>[^，,。；;：:]{1,30}?)由(?P<second>[^。；;]{2,80}?)(?:等|两者|三者|四者|几部分|几个部分|多个部分)?(?:共同|协同)?(?:构成|组成)",
+        where="span", direction="B->A",
+        examples=("{Go 运行时:concept}由{垃圾回收:concept}、调度器和内存分配器三者共同组成。",),
+        counter=("这个服务由{Kitex:framework}和{Hertz:framework}分别处理，不能混用组件。",),
+    ),
+    Rule(
+        "such-as-software", "implements",
+        r"(?P<first>[^，,。；;：:（(]{1,30}?)\s*[（(]\s*(?:如(?![何果下此今])|比如|例如|譬如|像|包括|e\.g\.,?|such as)\s*(?P<second>[^）)]{1,60})",
+        where="span", direction="B->A", sources=SOFTWARE, targets=frozenset({"concept"}),
+        examples=("日志采集端可以用现成的{结构化日志:concept}库（如 {Zap:library}）。",),
+        counter=("我们没有使用{结构化日志:concept}库（如 {Zap:library}），而是自己写了一个。",),
+    ),
+    Rule(
+        "such-as", "is_a",
+        r"(?P<first>[^，,。；;：:（(]{1,30}?)\s*[（(]\s*(?:如(?![何果下此今])|比如|例如|譬如|像|包括|e\.g\.,?|such as)\s*(?P<second>[^）)]{1,60})",
+        where="span", direction="B->A", targets=IDEA,
+        examples=("订单事件先写入{消息队列:concept}（如 {Kafka:platform}），再异步落库。",),
+        counter=("{消息队列:concept}的选择很多（社区里对 {Kafka:platform} 的讨论最多）。",),
+    ),
+    Rule(
+        "such-as-list", "is_a",
+        r"(?:多种|各种|一些|常见的?|主流的?|多个|不同的?|常用的?|流行的?|其他|其它|第三方)(?P<first>[^，,。；;：:（(]{1,16}?)[，,]\s*(?:如(?![何果下此今])|比如|例如|譬如|诸如|像是?)\s*(?P<second>[^，,。；;）)]{1,60})",
+        where="span", direction="B->A", targets=IDEA,
+        examples=("框架可以对接多种{注册中心:concept}，例如 {etcd:platform}。",),
+        counter=(
+            "能力拆成基础库独立{开源=Open Source:concept}，如 {Thriftgo:library}。",
+            "框架可以对接多种{注册中心:concept}，例如 {etcd:platform} 目前还不支持。",
+        ),
+    ),
+    Rule(
+        "kinds-of", "is_a",
+        r"(?P<first>[^，,。；;：:]{1,20}?)(?:主要)?(?:分为|分成|包括|包含|有)(?P<second>[^，,。；;：:]{1,40}?)(?:等)?(?:两|三|四|五|几|多)(?:种|类)",
+        where="span", direction="B->A", targets=IDEA,
+        examples=("{负载均衡:pattern}策略分为{一致性哈希:concept}和加权轮询两种。",),
+        counter=("{负载均衡:pattern}策略不分为{一致性哈希:concept}和加权轮询两种。",),
+    ),
+    Rule(
+        "kinds-listed", "is_a",
+        r"(?:两|三|四|五|几|多)(?:种|类)(?P<first>[^，,。；;：:]{1,16}?)[：:](?P<second>[^。；;]{1,60})",
+        where="span", direction="B->A", targets=IDEA,
+        examples=("框架默认提供了两种{负载均衡:pattern}算法：{一致性哈希:concept}和加权轮询。",),
+        counter=("框架默认提供了两种{负载均衡:pattern}算法：我们都没有用过 {一致性哈希:concept}。",),
+    ),
+    Rule(
+        "choice-among", "is_a",
+        r"(?P<first>[^，,。；;：:]{1,20}?)的?(?:取舍|选型|之争)\s*[:：](?P<second>[^。；;]{2,60})",
+        where="span", direction="B->A", targets=IDEA,
+        examples=("{服务网格:pattern}选型：{Istio:platform} vs 自研数据面",),
+        counter=("{服务网格:pattern}：{Istio:platform} 的控制面很重",),
+    ),
+    # ---- backward rules with a closing verb come first: "B 可以通过 A 解决" ----
+    Rule(
+        "solved-by", "solves", rf"<adv>{_INSTRUMENT}<s>", after=_FOLLOW_SOLVE, direction="B->A",
+        examples=(
+            "{缓存击穿:concept}问题可以通过{singleflight:library}来解决。",
+            "{雪崩:concept}一般可以通过{熔断:pattern}来避免。",
+        ),
+        counter=(
+            "上述需求在{Saga:pattern}中无法解决，但是可以通过{TCC:pattern}来解决。",
+            "{缓存击穿:concept}问题不能通过{singleflight:library}来解决。",
+        ),
+    ),
+    Rule(
+        "measured-by", "measures", rf"<adv>{_INSTRUMENT}<s>", after=_FOLLOW_MEASURE, direction="B->A",
+        examples=("线上的{协程泄漏:concept}可以借助 {pprof:tool} 来定位。",),
+        counter=("线上的{协程泄漏:concept}没法借助 {pprof:tool} 来定位。",),
+    ),
+    # ---- a coordinated pair and what follows it: "A 与 B 集成", "A 和 B 的区别" ----
+    Rule(
+        "integrate-with", "integrates_with",
+        r"<s>(?:<adv>(?:支持|可以|能够|可|能|需要)<s>)?(?:与|和|同|跟)<s>",
+        after=r"<s>(?:之间)?(?:的)?<s>(?:可以|能够|进行|做)?<s>(?:无缝)?(?:集成|对接|整合|打通|互通|互操作|结合使用|配合使用|搭配使用|协同工作|联动)",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=(
+            "{Kitex:framework} 与 {Dubbo:framework} 互通之后，两边的服务可以直接调用。",
+            "{Hertz:framework} 支持与 {Sentry:platform} 集成，用来上报异常。",
+        ),
+        counter=(
+            "{Kitex:framework} 目前还不能与 {Dubbo:framework} 互通。",
+            "{Kitex:framework}、{Hertz:framework} 与 {Nacos:platform} 集成的示例放在同一个仓库。",
+            "社区计划让 {Kitex:framework} 与 {Eureka:platform} 对接。",
+        ),
+    ),
+    Rule(
+        "compared-pair", "alternative_to", r"<s>(?:与|和|同|跟)<s>",
+        after=rf"<s>(?:的|之间的)?<s>(?:[^{_PUNCT}的]{{0,8}}?(?:对比|比较|之争|区别|差异|异同|选型|取舍)|相比|怎么选|如何选择|是两种|是两个|是两类|是两款|二选一)",
+        examples=(
+            "{gRPC:protocol} 和 {Thrift:protocol} 的对比见下表。",
+            "{Gin:framework}与{Echo:framework}相比，路由性能接近。",
+            "{GitLab CI:tool} 与 {GitHub Actions:tool} 双平台流水线配置对比",
+        ),
+        counter=(
+            "{Gin:framework} 与 {Redis:platform} 的对比没有意义。",
+            "{Gin:framework}、{Echo:framework} 与 {Fiber:framework} 的对比见下表。",
+        ),
+    ),
+    # ---- "A 是 B 的…" ----
+    Rule(
+        "implementation-of", "implements", r"<adv><be><s>",
+        after=r"<s>(?:协议|模式|规范|标准|算法)?<s>(?:的|在)<s>[^，,。；;]{0,8}?实现",
+        sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=("{sarama:library} 是 {Kafka 协议:protocol}的纯 Go 实现。",),
+        counter=("{sarama:library} 不是 {Kafka 协议:protocol}的官方实现。",),
+    ),
+    Rule(
+        "feature-of", "implements", r"<adv><be><s>", after=rf"<s>(?:的|中的|里的|内置的)?<s>[^，,。；;]{{0,6}}?{_PART_NOUN}",
+        direction="B->A", sources=SOFTWARE, targets=IDEA,
+        examples=("{熔断:pattern}是 {Kratos:framework} 的内置模块。",),
+        counter=("{熔断:pattern}并不是 {Kratos:framework} 的内置模块。",),
+    ),
+    Rule(
+        "project-of", "part_of", r"<adv><be><s>",
+        after=r"<s>(?:开源的|推出的|旗下的|下的|生态中的|生态的|生态里的|家族的|体系中的|体系下的|社区的|孵化的)<s>[^，,。；;]{0,12}?(?:框架|库|项目|组件|工具|子项目|网络库|引擎)",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{Netpoll:library} 是 {CloudWeGo:tool} 开源的高性能网络库。",),
+        counter=("{Hertz:framework} 是 {Gin:framework} 的替代框架。",),
+    ),
+    Rule(
+        "project-of-genitive", "part_of", r"<s>(?:开源的|推出的|旗下的|下的|生态中的|生态里的|家族的|体系中的|孵化的)<s>",
+        direction="B->A", sources=COMPONENT, targets=COMPONENT,
+        examples=("{CloudWeGo:tool} 旗下的 {Hertz:framework} 已经在生产环境大规模使用。",),
+        counter=("{CloudWeGo:tool} 旗下的 {Hertz:framework} 还没有发布正式版吗？",),
+    ),
+    Rule(
+        "part-of", "part_of", r"<adv>(?:<be>|属于|作为)<s>", after=rf"<s>(?:的|中的|里的|内部的)?<s>[^，,。；;]{{0,6}}?{_PART_NOUN}",
+        examples=(
+            "{Netpoll:library} 是 {CloudWeGo:tool} 的一个子项目。",
+            "{goroutine:concept}是 {GMP:concept} 模型的组成部分。",
+        ),
+        counter=(
+            "{Kratos:framework} 是 {熔断:pattern}的组件之一。",
+            "{Netpoll:library} 不是 {CloudWeGo:tool} 的组件。",
+        ),
+    ),
+    Rule(
+        "library-for", "implements", r"<adv>(?:<be>|作为)<s><kind><s>(?:[^，,。；;：:\s]{1,8}?的)?<s>",
+        after=r"<s>[^\s，,。；;的]{0,4}?(?:库|框架|工具|组件|中间件|引擎|插件|SDK|sdk)",
+        sources=SOFTWARE, targets=IDEA | PROTOCOL,
+        examples=(
+            "{zerolog:library} 是一个零分配的{结构化日志:concept}库。",
+            "{Hertz:framework} 作为企业级的 {HTTP:protocol} 框架，默认开启连接复用。",
+        ),
+        counter=("{zerolog:library} 不是一个{结构化日志:concept}库。",),
+    ),
+    Rule(
+        "is-a", "is_a", r"<adv>(?:<be>|属于|作为)<s><kind><s>(?:[^，,。；;：:\s]{1,8}?的)?<s>", after="<end>",
+        targets=IDEA,
+        examples=(
+            "{Linkerd:platform} 是一种轻量级的{服务网格:pattern}。",
+            "{Saga:pattern}（长事务拆分）是一种{分布式事务:concept}解决方案。",
+        ),
+        counter=(
+            "{Kitex:framework} 是{微服务:pattern}架构里的一环。",
+            "{Linkerd:platform} 并不是{服务网格:pattern}的唯一选择。",
+            "{Hertz:framework} 是一个{开源=Open Source:concept}项目。",
+        ),
+    ),
+    Rule(
+        "category-of-list", "is_a", r"<s>等<s>(?:[^，,。；;：:\s]{1,6}?的)?<s>", after="<end>", targets=IDEA,
+        of_group=True,
+        examples=("项目里用 {RabbitMQ:platform} 等{消息队列:concept}做削峰。",),
+        counter=("项目里用 {RabbitMQ:platform} 等{消息队列:concept}中间件做削峰。",),
+    ),
+    Rule(
+        "is-a-en", "is_a", r"\s*(?:is|are)\s+(?:a|an|the)?\s*(?:[\w-]+\s+){0,2}?", after="<end>", targets=IDEA,
+        examples=("{Linkerd:platform} is a lightweight {service mesh:pattern}.",),
+        counter=("{Linkerd:platform} is not a {service mesh:pattern}.",),
+    ),
+    Rule(
+        "part-of-en", "part_of", r"\s*(?:is|are)\s+(?:a\s+|an\s+)?(?:part|component|module|subproject|sub-project)\s+of\s+(?:the\s+)?",
+        examples=("{Netpoll:library} is part of {CloudWeGo:tool}.",),
+        counter=("{Netpoll:library} is no longer part of {CloudWeGo:tool}.",),
+    ),
+    # ---- "B 中的 A 组件", "B 包括 A 等组件" ----
+    Rule(
+        "extension-genitive", "integrates_with", r"<s>(?:中的|的)<s>", after=r"<s>(?:扩展|拓展|插件|适配器|适配|集成)",
+        sources=COMPONENT, targets=frozenset({"platform", "tool"}),
+        examples=("{Hertz:framework} 的 {Sentry:platform} 扩展负责上报异常。",),
+        counter=("{Hertz:framework} 的 {Sentry:platform} 账号需要单独申请。",),
+    ),
+    Rule(
+        "feature-genitive", "implements", r"<s>(?:中的|里的|内置的|自带的|的)<s>", after=rf"<s>{_PART_NOUN}",
+        sources=SOFTWARE, targets=IDEA,
+        examples=("{Kitex:framework} 中的{熔断:pattern}组件默认关闭。",),
+        counter=("{Kitex:framework} 中的{熔断:pattern}配置项很多。",),
+    ),
+    Rule(
+        "part-of-genitive", "part_of", r"<s>(?:中的|里的|内置的|自带的|的)<s>", after=rf"<s>{_PART_NOUN}", direction="B->A",
+        examples=("{CloudWeGo:tool} 的 {Netpoll:library} 组件负责网络层。",),
+        counter=("{Kratos:framework} 的 {Consul:platform} 配置要单独写。",),
+    ),
+    Rule(
+        "includes-features", "implements", r"<adv>(?:包括|包含|提供了?|内置了?)<s>",
+        after=r"<s>(?:等)?<s>(?:在内的)?<s>(?:多个|几个|多种)?<s>(?:组件|模块|功能|能力|特性|机制)",
+        sources=SOFTWARE, targets=IDEA,
+        examples=("{Kratos:framework} 包括{限流:pattern}等模块。",),
+        counter=("{Kratos:framework} 未来会包括{限流:pattern}等模块。",),
+    ),
+    Rule(
+        "includes-parts", "part_of", r"<adv>(?:包括|包含)<s>",
+        after=r"<s>(?:等)?<s>(?:在内的)?<s>(?:多个|几个)?<s>(?:组件|模块|子项目|项目|部分)",
+        direction="B->A",
+        examples=("{CloudWeGo:tool} 包括 {Netpoll:library} 等子项目。",),
+        counter=("{CloudWeGo:tool} 的文档包括 {Netpoll:library} 等项目的链接吗？",),
+    ),
+    # ---- solves / measures ----
+    Rule(
+        "solves", "solves",
+        r"<adv>(?:解决|防止|避免|应对|缓解|防范|杜绝|规避|消除|抵御)了?<obj>",
+        examples=(
+            "{熔断:pattern}可以有效防止{雪崩:concept}。",
+            "{singleflight:library} 用来解决{缓存击穿:concept}问题。",
+        ),
+        counter=(
+            "{熔断:pattern}无法解决{死锁:concept}。",
+            "{MongoDB:platform} 避免了{幂等:concept}问题。",
+            "{Saga:pattern}中无法解决的问题，{TCC:pattern}可以解决。",
+        ),
+    ),
+    Rule(
+        "solves-en", "solves", r"\s*(?:solves|prevents|avoids|mitigates|eliminates)\s+(?:the\s+)?",
+        examples=("{Circuit Breaker:pattern} prevents {cascading failure:concept}.",),
+        counter=("{Circuit Breaker:pattern} cannot prevent {deadlock:concept}.",),
+    ),
+    Rule(
+        "measures", "measures",
+        r"<adv>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集|统计)了?<obj>",
+        examples=(
+            "{pprof:tool} 可以快速定位{goroutine 泄漏:concept}。",
+            "{Prometheus:tool} 负责采集服务的{延迟分位数:concept}。",
+        ),
+        counter=("{pprof:tool} 不能直接定位{死锁:concept}。",),
+    ),
+    Rule(
+        "measures-en", "measures", r"\s*(?:measures|monitors|profiles|detects|tracks)\s+(?:the\s+)?",
+        examples=("{Prometheus:tool} monitors {tail latency:concept} of every route.",),
+        targets=COMPONENT | {"concept"},
+        counter=("{Prometheus:tool} never monitors {tail latency:concept} by itself.",),
+    ),
+    # ---- implements ----
+    Rule(
+        "implements", "implements", r"<adv>(?:实现了|实现)<obj>",
+        sources=SOFTWARE | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=(
+            "{Kitex:framework} 实现了{泛化调用:concept}。",
+            "{go-zero:framework} 内部实现了{自适应限流:pattern}。",
+        ),
+        counter=(
+            "{Kitex:framework} 还没有实现{泛化调用:concept}。",
+            "我们用 {MongoDB:platform} 实现{幂等:concept}。",
+            "在 {Istio:platform} 中我们通过 {Envoy:platform} 实现{流量路由:concept}。",
+        ),
+    ),
+    Rule(
+        "provides", "implements", r"<adv>(?:提供了?|内置了?|自带了?|集成了?)<obj>",
+        after=r"(?:<s>(?:的)?<s>(?:能力|功能|支持|机制|特性))?", sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=(
+            "{etcd:platform} 提供了{服务发现:concept}能力。",
+            "{Hertz:framework} 内置了{优雅退出:pattern}。",
+        ),
+        counter=("{etcd:platform} 不提供{服务发现:concept}能力。",),
+    ),
+    Rule(
+        "ensures", "implements", r"<adv>(?:确保|保证|保障|实现了?)<obj>", before=r"(?:通过|借助|利用|依靠|使用|用)\s*",
+        sources=SOFTWARE | PROTOCOL, targets=IDEA,
+        examples=("退出时通过 {sync.WaitGroup:library} 确保{优雅退出:pattern}。",),
+        counter=("退出时通过 {sync.WaitGroup:library} 无法确保{优雅退出:pattern}。",),
+    ),
+    Rule(
+        "generates", "implements", r"<adv>(?:生成|产出|输出)了?<obj>", sources=SOFTWARE, targets=frozenset({"concept"}),
+        examples=("{Syft:tool} 扫描镜像后生成 {SBOM:concept}。",),
+        counter=("{Syft:tool} 不会生成 {SBOM:concept}。",),
+    ),
+    Rule(
+        "used-for", "implements", r"<adv>(?<![应适])(?:用于|用来|负责|专注于|专门做)(?:实现)?<obj>",
+        sources=COMPONENT, targets=IDEA,
+        examples=("{Sentinel:library} 主要用于{限流:pattern}。",),
+        counter=("{Sentinel:library} 不用于{限流:pattern}。", "{Shmipc:library} 应用于{服务网格:pattern}场景。"),
+    ),
+    Rule(
+        "implements-en", "implements", r"\s*(?:also\s+|natively\s+|fully\s+)?(?:implements|provides|offers|ships with|comes with|has built-in)\s+(?:the\s+|a\s+|an\s+)?(?:built-in\s+)?",
+        sources=SOFTWARE | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=("{Kitex:framework} implements {generic call:concept} for gateways.",),
+        counter=("{Kitex:framework} no longer implements {generic call:concept}.",),
+    ),
+    # ---- "A 对 B 的支持", "A 支持的注册中心有 B、C" ----
+    Rule(
+        "support-for-component", "integrates_with", r"<adv>对<s>",
+        after=r"<s>(?:[^，,。；;：:、的]{0,8}?的)?<s>(?:支持|适配|扩展|拓展|集成|对接|封装)", sources=COMPONENT, targets=COMPONENT,
+        examples=("下面是 {Hertz:framework} 对 {Consul:platform} 的适配。",),
+        counter=("下面是 {Hertz:framework} 对 {Consul:platform} 的吐槽。",),
+    ),
+    Rule(
+        "support-for", "implements", r"<adv>对<s>",
+        after=r"<s>(?:[^，,。；;：:、的]{0,8}?的)?<s>(?:支持|实现|兼容)", sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=("{Kitex:framework} 对 {Thrift:protocol} 的支持最完整。",),
+        counter=("{Kitex:framework} 对 {Thrift:protocol} 的支持还没有完成。",),
+    ),
+    Rule(
+        "supported-list-component", "integrates_with",
+        rf"<adv>(?:支持|提供|内置|集成|兼容)的<s>[^{_PUNCT}]{{0,8}}?(?:有|包括|包含|是)<s>:?<s>", sources=COMPONENT, targets=COMPONENT,
+        examples=("{Kitex:framework} 支持的注册中心有 {ZooKeeper:platform}。",),
+        counter=("{Kitex:framework} 支持的注册中心没有 {ZooKeeper:platform}。",),
+    ),
+    Rule(
+        "supported-list", "implements",
+        rf"<adv>(?:支持|提供|内置|兼容)的<s>[^{_PUNCT}]{{0,8}}?(?:有|包括|包含|是)<s>:?<s>",
+        sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=("{Hertz:framework} 支持的协议包括 {HTTP/2:protocol}。",),
+        counter=("{Hertz:framework} 支持的协议是否包括 {HTTP/3:protocol}？",),
+    ),
+    # ---- integrates_with ----
+    Rule(
+        "integrates", "integrates_with",
+        r"<adv>(?:集成|对接|接入|适配|整合|打通|兼容(?!的))了?<obj>", sources=COMPONENT, targets=COMPONENT,
+        examples=(
+            "{Kitex:framework} 已经对接了 {Nacos:platform}。",
+            "{Hertz:framework} 兼容 {net/http:library} 的 Handler。",
+        ),
+        counter=(
+            "{Kitex:framework} 还没有对接 {Nacos:platform}。",
+            "后续版本 {Kitex:framework} 将接入 {Nacos:platform}。",
+        ),
+    ),
+    Rule(
+        "works-with", "integrates_with", r"<adv>(?:配合|搭配|结合|联合)(?:使用)?<obj>", sources=COMPONENT, targets=COMPONENT,
+        examples=("{Prometheus:tool} 一般配合 {Grafana:tool} 做可视化。",),
+        counter=("{Prometheus:tool} 不一定要配合 {Grafana:tool} 使用。",),
+    ),
+    Rule(
+        "supports-component", "integrates_with", r"<adv>(?:支持|支援)了?<obj>", sources=COMPONENT, targets=COMPONENT,
+        examples=("{Kitex:framework} 支持 {Consul:platform} 作为注册中心。",),
+        counter=("{Kitex:framework} 不支持 {Consul:platform}。",),
+    ),
+    Rule(
+        "supports", "implements", r"<adv>(?:支持|支援|兼容(?!的))了?<obj>", sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=(
+            "{Hertz:framework} 原生支持 {HTTP/2:protocol}。",
+            "{Kitex:framework} 兼容 {gRPC:protocol} 协议。",
+        ),
+        counter=(
+            "{Hertz:framework} 暂不支持 {HTTP/3:protocol}。",
+            "{Hertz:framework} 是否支持 {HTTP/3:protocol}？",
+            "{Thrift:protocol} 协议兼容的{序列化:concept}实现",
+            "{Kitex:framework} 支持限制最大连接数和最大 {QPS:concept}。",
+        ),
+    ),
+    Rule(
+        "plus", "integrates_with", r"\s*[+＋]\s*", sources=COMPONENT, targets=COMPONENT,
+        examples=("基于 {Docker:tool}+{Kubernetes:platform} 的发布流水线",),
+        counter=("{gRPC:protocol} + {Protobuf:protocol} 的组合",),
+    ),
+    Rule(
+        "supports-en", "integrates_with", r"\s*(?:also\s+|natively\s+)?(?:supports|integrates\s+with|works\s+with|interoperates\s+with)\s+(?:the\s+)?",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{Kitex:framework} integrates with {Nacos:platform} out of the box.",),
+        counter=("{Kitex:framework} does not support {Nacos:platform}.",),
+    ),
+    Rule(
+        "supports-en-feature", "implements", r"\s*(?:also\s+|natively\s+)?supports\s+(?:the\s+)?",
+        sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=("{Hertz:framework} supports {HTTP/2:protocol} natively.",),
+        counter=("{Hertz:framework} will support {HTTP/3:protocol} next year.",),
+    ),
+    # ---- alternative_to ----
+    Rule(
+        "versus", "alternative_to", r"\s*(?:vs\.?|versus|对比|对阵|PK)\s*",
+        examples=("压测结果：{Hertz:framework} vs {Gin:framework}",),
+        counter=("{Hertz:framework} vs {Redis:platform}",),
+    ),
+    Rule(
+        "compared-to", "alternative_to", r"<any>(?:相比|相较|对比|比起|相对于|不同于|区别于)(?:于)?<s>",
+        examples=("{Hertz:framework} 相比 {Gin:framework} 在高并发下 CPU 更低。",),
+        counter=(
+            "{Kitex:framework} 相比 {Redis:platform} 没有可比性。",
+            "{Saga:pattern}、{TCC:pattern}、{XA:pattern} 相比有各自的适用场景吗？",
+        ),
+    ),
+    Rule(
+        "better-than", "alternative_to", r"<any>(?:比|优于|胜过|强于|快于|不如)<s>",
+        after=r"(?:<s>(?:更|还|要|快|慢|好|差|高|低|轻|重|少|多|稳|简单|复杂|[\d.]+))?", negated=True,
+        examples=(
+            "{sonic:library} 比 {easyjson:library} 快了将近一倍。",
+            "{zerolog:library} 的分配次数比 {zap:library} 少。",
+        ),
+        counter=("{sonic:library} 比 {JSON:protocol} 快。",),
+    ),
+    Rule(
+        "replaces", "alternative_to",
+        r"<adv>(?:可以|能够|可|能|逐步|完全|已经|正在)?<s>(?:替代|取代|代替|替换|替换掉|平替|替换为|换成|迁移到|迁移至|切换到|切换至|转向|转到|升级到|升级为)了?<s>",
+        examples=(
+            "团队用 {Hertz:framework} 逐步替换掉了 {Gin:framework}。",
+            "去年我们从 {Consul:platform} 迁移到 {Nacos:platform}。",
+        ),
+        counter=(
+            "{Hertz:framework} 不能完全替代 {Gin:framework}。",
+            "明年计划从 {Consul:platform} 迁移到 {Nacos:platform}。",
+        ),
+    ),
+    Rule(
+        "instead-of", "alternative_to", r"<s>(?:而不是|而非|而不用|而不选择|rather than|instead of)<s>", negated=True,
+        examples=("这里选择 {Nacos:platform} 而不是 {Eureka:platform}。",),
+        counter=("这里选择 {Nacos:platform} 而不是 {gRPC:protocol}。",),
+    ),
+    Rule(
+        "versus-en", "alternative_to", r"\s*(?:compared\s+(?:to|with)|is\s+an\s+alternative\s+to|replaces|instead\s+of)\s+(?:the\s+)?",
+        examples=("{Hertz:framework} compared to {Gin:framework} uses less memory.",),
+        counter=("{Hertz:framework} compared to {Redis:platform} is a different thing.",),
+    ),
+    # ---- uses ----
+    Rule(
+        "adopts-pattern", "implements", r"<adv>(?:采用|基于|遵循|借鉴)了?<obj>", sources=SOFTWARE, targets=frozenset({"pattern"}),
+        examples=("{Netpoll:library} 采用 {Reactor:pattern} 模型处理连接。",),
+        counter=("{Netpoll:library} 没有采用 {Reactor:pattern} 模型。",),
+    ),
+    Rule(
+        "idea-based-on", "implements", rf"<s>(?:开发|构建|实现|打造|封装)?的(?:[^{_PUNCT}的]{{0,6}}?的?)?<s>",
+        before=r"(?:基于|构建于|建立在|建立于)\s*", sources=SOFTWARE | {"platform"}, targets=IDEA,
+        # the idea is the head of its phrase, not the modifier of a product ("基于 Netpoll 的 RPC 框架")
+        after=r"(?!\s*(?:框架|库|工具|系统|平台|组件|服务|中间件|引擎|SDK|客户端|服务端|代理))",
+        examples=("这里用的是基于 {Redis:platform} 的{分布式锁:pattern}。",),
+        counter=("这里用的是基于 {Redis:platform} 的{分布式锁:pattern}吗？",),
+    ),
+    Rule(
+        "used-by", "uses", r"<adv>被<adv>", after=r"<s>(?:[^\s，,。；;]{0,4}?)(?:使用|依赖|调用|采用|引用|集成)", direction="B->A",
+        sources=COMPONENT | PROTOCOL | {"pattern"}, targets=COMPONENT | PROTOCOL | {"pattern"},
+        examples=("{Netpoll:library} 被 {Kitex:framework} 广泛使用。",),
+        counter=("{Netpoll:library} 没有被 {Kitex:framework} 使用。",),
+    ),
+    Rule(
+        "serves", "uses", r"<adv>(?:为|给)<s>", after=r"<s>(?:提供|带来)", direction="B->A",
+        sources=COMPONENT | PROTOCOL | {"pattern"}, targets=COMPONENT | PROTOCOL | {"pattern"},
+        examples=("{Netpoll:library} 为 {Kitex:framework} 提供了高性能的网络层。",),
+        counter=("{Netpoll:library} 不再为 {Kitex:framework} 提供网络层。",),
+    ),
+    Rule(
+        "based-on-the", "uses", rf"<s>(?:开发|构建|实现|打造|编写|封装)?的(?:[^{_PUNCT}的]{{0,6}}?的?)?<s>", before=r"(?:基于|构建于|建立在|建立于)\s*",
+        direction="B->A", targets=COMPONENT | PROTOCOL | IDEA,
+        examples=(
+            "基于 {Netpoll:library} 的 {Kitex:framework} 在长连接场景下表现很好。",
+            "团队内部用的是基于 {Kratos:framework} 封装的 {kratos-layout:tool} 脚手架。",
+        ),
+        counter=(
+            "基于 {Netpoll:library} 的 {RPC:concept} 框架很多。",
+            "使用 {DynamicGo:library} 的 {Thrift:protocol} 接口可以提速。",
+        ),
+    ),
+    Rule(
+        "based-on", "uses", r"<adv>(?:基于|基於|构建于|建立在|建立于|构建在|采用|选用)<obj>",
+        after=r"(?:<s>(?:之上|为基础|为底座|实现|构建|开发|封装|打造))?",
+        examples=(
+            "{Kratos:framework} 的传输层基于 {gRPC:protocol} 实现。",
+            "{Kratos:framework} 采用 {Consul:platform} 做服务发现。",
+        ),
+        counter=(
+            "{Kratos:framework} 不是基于 {gRPC:protocol} 实现的。",
+            "未来 {Kratos:framework} 将基于 {QUIC:protocol} 实现传输层。",
+            "{Kratos:framework}、{gRPC:protocol}、{Consul:platform} 是本文用到的组件。",
+        ),
+    ),
+    Rule(
+        "extension-based-on", "integrates_with", r"<adv>(?:提供|实现|内置|开发)了?<s>(?:一个|一套|多个)?<s>基于<s>",
+        after=rf"<s>(?:和|与|及)?[^{_PUNCT}]{{0,20}}?的<s>[^{_PUNCT}]{{0,8}}?(?:扩展|拓展|插件|适配|集成|支持|实现)",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{Kitex:framework} 提供了基于 {Prometheus:tool} 的监控扩展。",),
+        counter=("{Kitex:framework} 暂未提供基于 {Prometheus:tool} 的监控扩展。",),
+    ),
+    Rule(
+        "underneath", "uses", r"<s>(?:的)?(?:底层|网络层|传输层|存储层|序列化层|内核|引擎)(?:用的|使用的|采用的)?(?:是|为)<s>",
+        sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL | {"pattern"},
+        examples=("{Hertz:framework} 的网络层是 {Netpoll:library}。",),
+        counter=("{Hertz:framework} 的网络层不是 {Netpoll:library}。",),
+    ),
+    Rule(
+        "foundation", "uses", r"<adv>以<s>", after=rf"<s>(?:为|作为)[^{_PUNCT}]{{0,6}}?(?:基础|底座|核心|基石)",
+        examples=(
+            "{Kratos:framework} 以 {gRPC:protocol} 为基础构建传输层。",
+            "{Kratos:framework} 以 {Protobuf:protocol} 为接口定义的核心。",
+        ),
+        counter=("{Kratos:framework} 以 {gRPC:protocol} 的方式暴露接口。",),
+    ),
+    Rule(
+        "uses", "uses",
+        r"<adv>(?:使用了?|用到了?|依赖于?|借助于?|利用|调用|引入了?|通过|依靠|(?:使用|采用|用|依赖)的是)<obj>",
+        targets=COMPONENT | PROTOCOL | {"pattern"},
+        examples=(
+            "{Hertz:framework} 默认使用自研的高性能网络库 {Netpoll:library}。",
+            "{Saga:pattern}通过一系列本地事务与{补偿:pattern}操作保证一致性。",
+            "{Hertz:framework} 默认使用的是 {Netpoll:library}。",
+        ),
+        counter=(
+            "{Hertz:framework} 在这种场景下不使用 {Netpoll:library}，而是使用标准库。",
+            "{Hertz:framework} 使用 {Go:language} 编写。",
+            "支持 {两阶段提交:pattern}、{TCC:pattern} 等模式，使用 {gRPC:protocol} 通信。",
+            "{Kitex:framework} 使用的配置见 https://example.com/{Nacos:platform}/docs 。",
+        ),
+    ),
+    Rule(
+        "uses-en", "uses",
+        r"\s*(?:is\s+|are\s+)?(?:uses|use|relies\s+on|depends\s+on|leverages|(?:built|based|implemented|running)\s+(?:on(?:\s+top\s+of)?|upon)|powered\s+by)\s+(?:the\s+)?",
+        targets=COMPONENT | PROTOCOL | {"pattern"},
+        examples=("{Kratos:framework} is built on top of {gRPC:protocol}.",),
+        counter=("{Kratos:framework} is not built on {gRPC:protocol}.",),
+    ),
+    # ---- a tool named right before the use it is put to: "通过 zap 结构化日志" (in a heading or a bare
+    # "Volo 开源" / "Hertz Benchmark" the second word is something done *to* the product, so not there) ----
+    Rule(
+        "tool-for", "implements", r"\s?", before=r"(?:通过|使用|借助|基于|采用|引入|集成|用)\s*",
+        after=r"\s*(?:$|[，,。；;：:!！?？)）]|与|和|、)", sources=SOFTWARE, targets=IDEA,
+        examples=("服务日志统一通过 {zap:library} {结构化日志:concept}，每行都带 trace_id。",),
+        counter=(
+            "新一代框架 {Volo:framework} {开源=Open Source:concept}了！",
+            "#### {Hertz:framework} {Benchmark:concept}",
+        ),
+    ),
+    Rule(
+        "product-feature", "implements", r"\s?",
+        # the feature is the head of the phrase: it ends the heading or clause, joins a list, or is followed by
+        # what is done with it ("Prometheus 指标暴露", "Loki日志聚合"), not by another noun ("性能测试报告")
+        after=r"\s*(?:$|[，,。；;：:!！?？)）(（]|与|和|及|、|实践|实战|实操|详解|解析|原理|机制|配置|集成|接入|暴露|采集|聚合|上报|能力|功能|支持)",
+        sources=COMPONENT, targets=IDEA, exclude=ACTIVITIES,
+        examples=(
+            "## {Kratos:framework}{熔断:pattern}与弹性策略实操",
+            "### {Prometheus:tool} {指标:concept}暴露",
+        ),
+        counter=(
+            "#### {Hertz:framework} {Benchmark:concept}",
+            "推荐阅读：{Kitex:framework} {性能优化=Performance Tuning:concept}实践",
+            "新一代框架 {Volo:framework} {开源=Open Source:concept}了！",
+            "{Kitex:framework} {代码生成:concept}速度提升了一倍。",
+        ),
+    ),
+    # ---- tables: the header names the things a comparison table compares ----
+    Rule(
+        "table-compared", "alternative_to", r"(?!.*(?:组件|模块|层级|步骤|字段|参数|配置项|目录|文件)).*", where="table-header",
+        # products, protocols and patterns are compared in a table; plain concepts in a header are its metrics
+        sources=ANY - {"concept"}, targets=ANY - {"concept"},
+        examples=("| 维度 | {Gin:framework} | {Echo:framework} |\n| --- | --- | --- |\n| 路由 | 基数树 | 基数树 |\n",),
+        counter=(
+            "| 维度 | {Gin:framework} | {Redis:platform} |\n| --- | --- | --- |\n| 用途 | 路由 | 缓存 |\n",
+            "| 版本 | {吞吐量:concept} | {P99:concept} |\n| --- | --- | --- |\n| v1 | 1200 | 35ms |\n",
+        ),
+    ),
+    Rule(
+        "table-rows-compared", "alternative_to",
+        r"(?!(?:组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|component|layer|field|step)).*",
+        where="table-rows", same_type=True,
+        examples=("| 方案 | 注入方式 | 粒度 |\n| --- | --- | --- |\n| {chaos-mesh:tool} | CRD | Pod |\n| {litmus:tool} | CRD | Pod |\n",),
+        counter=("| 组件 | 版本 | 用途 |\n| --- | --- | --- |\n| {Gin:framework} | 1.9 | 路由 |\n| {Echo:framework} | 4.11 | 网关 |\n",),
+    ),
+    # ---- mermaid: an arrow between two components is a call; a label is read as a sentence ----
+    Rule(
+        "mermaid-call", "uses", r"(?!.*(?:不|无|没有|not|no\b)).*", where="mermaid",
+        # a request node ("HTTP Request --> Gin Router") flows into a component, it does not use it
+        sources=COMPONENT, targets=COMPONENT | PROTOCOL,
+        examples=("```mermaid\ngraph LR\n  A[{otelgin:library}] --> B[{OTLP:protocol}]\n```\n",),
+        counter=(
+            "```mermaid\ngraph LR\n  A[{otelgin:library}] --> B[{链路追踪:concept}]\n```\n",
+            "```mermaid\ngraph LR\n  A[{HTTP:protocol} 请求] --> B[{Gin:framework} 路由]\n```\n",
+            "```mermaid\ngraph LR\n  A[代码提交] --> B[{Trivy:tool} 扫描]\n  B --> C[{Cosign:tool} 签名]\n  C --> D[发布]\n```\n",
+        ),
+    ),
+    # ---- headings: a sub-heading under a chapter about one component ----
+    Rule(
+        "heading-integrates", "integrates_with", r"(?:如何|怎么)?<s>(?:集成|对接|接入|适配|整合|支持|使用)<s>", where="heading",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("# {Kitex:framework} 扩展\n\n## 接入 {Nacos:platform}\n\n在配置文件里写上地址。\n",),
+        counter=("# {Kitex:framework} 扩展\n\n## 为什么不接入 {Nacos:platform}\n\n原因见下文。\n",),
+    ),
+    Rule(
+        "heading-integrates-after", "integrates_with", r"<s>", where="heading", after=r"<s>(?:集成|对接|接入|适配|扩展|插件)",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("# {Hertz:framework} 第三方扩展\n\n## {Sentry:platform} 集成\n\n按下面的步骤配置。\n",),
+        counter=("# {Hertz:framework} 第三方扩展\n\n## {Sentry:platform} 简介\n\n按下面的步骤配置。\n",),
+    ),
+    Rule(
+        "heading-implements", "implements", r"(?:如何|怎么)?<s>(?:支持|实现|内置|使用)<s>", where="heading",
+        sources=SOFTWARE, targets=IDEA | PROTOCOL,
+        examples=("# {Kitex:framework} 进阶\n\n## 支持 {gRPC:protocol}\n\n开启方式如下。\n",),
+        counter=("# {Kitex:framework} 进阶\n\n## 计划支持 {QUIC:protocol}\n\n开启方式如下。\n",),
+    ),
+    Rule(
+        # "3.1 Kratos 分层设计与 Protobuf 契约" > "Protobuf 契约即文档": a section about A together with B,
+        # and a sub-section opening with B
+        "heading-section-pair", "uses", r"<s>", where="heading", parent=rf"[^{_PUNCT}]{{0,12}}?(?:与|和|及|\+|＋)<s>",
+        sources=COMPONENT, targets=SOFTWARE | PROTOCOL | {"platform"},
+        examples=("## {Kitex:framework} 服务与 {Thrift:protocol} 编解码\n\n### {Thrift:protocol} IDL 规范\n\n先写 IDL。\n",),
+        counter=("## {Kitex:framework} 服务治理\n\n### {Thrift:protocol} IDL 规范\n\n先写 IDL。\n",),
+    ),
+    Rule(
+        "heading-uses", "uses", r"(?:如何|怎么)?<s>(?:基于|采用)<s>", where="heading",
+        sources=COMPONENT, targets=COMPONENT | PROTOCOL | {"pattern"},
+        examples=("# {Kratos:framework} 实践\n\n## 基于 {Protobuf:protocol} 定义接口\n\n先写 proto。\n",),
+        counter=("# {Kratos:framework} 实践\n\n## {Protobuf:protocol} 定义接口\n\n先写 proto。\n",),
+    ),
+)
+
+_BY_WHERE: dict[str, tuple[Rule, ...]] = {w: tuple(r for r in RULES if r.where == w) for w in WHERE}
