@@ -2,16 +2,27 @@
 
     python benchmarks/tune_fusion.py --index index --queries ../shared/eval/dev_queries.jsonl
 
-Each query's ranked lists are computed once; only the fusion is recomputed per setting.
+Each query's ranked lists are computed once; only the fusion is recomputed per setting, by the same
+:func:`gokg.graph.fusion.fuse` that search calls.
 """
 from __future__ import annotations
 
 import argparse
 import itertools
-from collections import defaultdict
 
-from gokg import KnowledgeBase
+from gokg import FusionWeights, KnowledgeBase
 from gokg.graph.evaluate import load_queries, score_query
+from gokg.graph.fusion import fuse
+
+
+def mean_ndcg(kb: KnowledgeBase, queries: list, lists: dict, weights: dict[str, float], rrf_k: int) -> float:
+    """Mean nDCG@10 over ``queries`` when their ranked ``lists`` are fused with these weights."""
+    total = 0.0
+    for q in queries:
+        order = [pid for pid, _ in fuse(lists[q.id], weights, rrf_k)[:10]]
+        spans = [(kb.passages[p].doc, kb.passages[p].line_start, kb.passages[p].line_end) for p in order]
+        total += score_query(spans, q.relevant)[0]
+    return total / len(queries)
 
 
 def main() -> None:
@@ -31,21 +42,13 @@ def main() -> None:
         if bm25 == expanded == dense == concept == 0:
             continue
         weights = {"bm25": bm25, "expanded": expanded, "dense": dense, "concept": concept}
-        total = 0.0
-        for q in queries:
-            fused = defaultdict(float)
-            for name, ranked in lists[q.id].items():
-                for rank, (pid, _) in enumerate(ranked, start=1):
-                    fused[pid] += weights[name] / (rrf_k + rank)
-            order = sorted(fused, key=lambda pid: (-fused[pid], pid))[:10]
-            spans = [(kb.passages[p].doc, kb.passages[p].line_start, kb.passages[p].line_end) for p in order]
-            total += score_query(spans, q.relevant)[0]
-        results.append((total / len(queries), bm25, expanded, dense, concept, rrf_k))
+        results.append((mean_ndcg(kb, queries, lists, weights, rrf_k), bm25, expanded, dense, concept, rrf_k))
     results.sort(reverse=True)
     print(f"{'nDCG@10':>8}  bm25 expanded dense concept rrf_k")
     for row in results[:15]:
         print(f"{row[0]:8.4f}  {row[1]:4} {row[2]:8} {row[3]:5} {row[4]:7} {row[5]:5}")
-    current = next(r for r in results if r[1:] == (1.0, 1.5, 0.5, 1.0, 30))
+    d = FusionWeights()
+    current = next(r for r in results if r[1:] == (d.bm25, d.expanded, d.dense, d.concept, d.rrf_k))
     print(f"current default: {current[0]:.4f}")
 
 

@@ -254,20 +254,48 @@ def export(
 
 
 @app.command()
-def report(index: IndexOption = DEFAULT_INDEX, as_json: JsonOption = False) -> None:
-    """Review the graph: counts by type, relations by type and source, components, possible duplicates."""
-    data = _open(index).report()
+def report(
+    sample: Annotated[int, typer.Option("--sample", min=0, help="Typed relations to draw at random, with their evidence, for review.")] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the sample: the same seed draws the same relations.")] = 0,
+    index: IndexOption = DEFAULT_INDEX,
+    as_json: JsonOption = False,
+) -> None:
+    """Review the graph: concepts from the lexicon and discovered, relations by type and origin, components,
+    possible duplicates, and a seeded random sample of typed relations with their evidence."""
+    data = _open(index).report(sample=sample, seed=seed)
     if as_json:
         _echo_json(data)
         return
-    typer.echo(f"{data['concepts']} concepts ({data['discovered']} discovered), {data['relations']} relations, {data['components']} components")
-    typer.echo("concepts by type:   " + ", ".join(f"{k} {v}" for k, v in data["concepts_by_type"].items()))
-    typer.echo("relations by type:  " + ", ".join(f"{k} {v}" for k, v in data["relations_by_type"].items()))
-    typer.echo("relations by source: " + ", ".join(f"{k} {v}" for k, v in data["relations_by_type_and_origin"].items()))
+    typer.echo(f"{data['concepts']} concepts ({data['lexicon']} from the lexicon, {data['discovered']} discovered), "
+               f"{data['relations']} relations, {data['components']} components")
+    discovered = data["discovered_by_type"]
+    typer.echo("concepts by type:    " + ", ".join(
+        f"{k} {v}" + (f" ({discovered[k]} discovered)" if discovered.get(k) else "") for k, v in data["concepts_by_type"].items()))
+    typer.echo("relations by origin: " + ", ".join(f"{k} {v}" for k, v in data["relations_by_origin"].items()))
+    typer.echo("relations by type and origin:")
+    by_origin: dict[str, list[str]] = {}
+    for key, count in data["relations_by_type_and_origin"].items():
+        relation, _, origin = key.partition("/")
+        by_origin.setdefault(relation, []).append(f"{origin} {count}")
+    for relation, count in data["relations_by_type"].items():
+        typer.echo(f"  {relation:16} {count:6}  {', '.join(by_origin.get(relation, []))}")
     for component in data["largest_components"]:
         typer.echo(f"component of {component['size']}: {', '.join(component['top'])}")
-    for a, b in data["possible_duplicates"]:
+    duplicates = data["possible_duplicates"]
+    for a, b in duplicates[:DUPLICATES_SHOWN]:
         typer.echo(f"possible duplicate: {a} / {b}")
+    if len(duplicates) > DUPLICATES_SHOWN:
+        typer.echo(f"... and {len(duplicates) - DUPLICATES_SHOWN} more possible duplicates (--json lists them all)")
+    typer.echo("")
+    typer.echo(f"{len(data['sample'])} typed relations drawn at random (--seed {seed}) to review:")
+    for number, item in enumerate(data["sample"], start=1):
+        typer.echo(f"{number:3}. {item['source']} -{item['relation']}-> {item['target']}  [{item['origin']}]")
+        for evidence in item["evidence"][:1]:
+            more = f"  (+{len(item['evidence']) - 1} more)" if len(item["evidence"]) > 1 else ""
+            typer.echo(f"     {evidence['doc']}:{evidence['line']}  {' '.join(evidence['text'].split())[:160]}{more}")
+
+
+DUPLICATES_SHOWN = 20  # a real corpus has hundreds; the text report stays readable, --json has them all
 
 
 @app.command()

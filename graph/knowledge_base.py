@@ -199,6 +199,10 @@ class KnowledgeBase:
     def set_weights(self, weights: FusionWeights) -> None:
         self.searcher.weights = weights
 
+    def set_reranker(self, reranker) -> None:
+        """Rerank the fused top hits with a registered reranker (by name, e.g. ``"heading"``), or None for none."""
+        self.searcher.set_reranker(reranker)
+
     # -- concepts ----------------------------------------------------------------------------
     def resolve(self, name_or_alias: str) -> str:
         """The concept id for a name or alias in either language; ConceptNotFoundError otherwise."""
@@ -312,9 +316,10 @@ class KnowledgeBase:
             raise InputError(f"format={fmt!r}, must be graphml, json or neo4j")
         return out
 
-    def report(self) -> dict:
-        """A review of the graph's quality: counts, relation sources, components, possible duplicates."""
-        return concept_graph.graph_report(self.graph)
+    def report(self, *, sample: int = 0, seed: int = 0) -> dict:
+        """A review of the graph's quality: counts, relation sources, components, possible duplicates, and
+        ``sample`` typed relations drawn at random (``seed``) with their evidence."""
+        return concept_graph.graph_report(self.graph, sample=sample, seed=seed)
 
     def context(self, doc: str, line_start: int, line_end: int, around: int = 8) -> list[tuple[int, str]]:
         """The indexed lines of ``doc`` from ``around`` lines before ``line_start`` to after ``line_end``."""

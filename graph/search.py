@@ -1,13 +1,15 @@
 """Hybrid search: BM25 over jieba tokens, dense e5 vectors in faiss and a concept signal, fused by
 weighted reciprocal-rank fusion; the query is linked to concepts, whose aliases expand the lexical query.
+
+The signals are registered in :mod:`.signals`, the fusion is :func:`.fusion.fuse`, and an optional
+reranker (:mod:`.rerank`, off by default) can reorder the fused top passages.
 """
 from __future__ import annotations
 
 import difflib
-import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import fields
 
 import networkx as nx
 import numpy as np
@@ -18,27 +20,16 @@ from gokg.models import Concept, Mention, Passage
 from gokg.ingest.normalize import alias_key
 from gokg.ingest.tokenize import Tokenizer
 
+from .fusion import FusionWeights, fuse, fused_ranks
 from .lexical import LexicalIndex
+from .rerank import Reranker, load_reranker
 from .results import Hit, LinkedConcept, SearchResult
+from .signals import HINT_SCORE, SIGNALS, Query, check_signals, get_signal
 from .vectors import VectorIndex
 
 __all__ = ["Searcher", "FusionWeights", "SIGNALS"]
 
-SIGNALS = ("bm25", "expanded", "dense", "concept")
-NEIGHBOUR_WEIGHT = 0.1  # a passage about a graph neighbour of a linked concept
-HINT_SCORE = 0.3  # dev set: 0.2-0.5 within 0.001 nDCG; hints matter for queries naming a problem
-
-
-@dataclass(frozen=True)
-class FusionWeights:
-    """Weights of each ranked list in reciprocal-rank fusion, tuned on the dev set as a whole."""
-
-    bm25: float = 1.0
-    expanded: float = 1.5
-    dense: float = 0.5
-    concept: float = 1.0
-    rrf_k: int = 30
-    depth: int = 100  # how deep each list is read
+RERANK_DEPTH = 30  # how many of the fused top passages a reranker sees
 
 
 class Searcher:
@@ -54,6 +45,8 @@ class Searcher:
         encode_query: Callable[[str], np.ndarray],
         weights: FusionWeights = FusionWeights(),
         matcher: ConceptMatcher | None = None,
+        reranker: Reranker | str | None = None,
+        rerank_depth: int = RERANK_DEPTH,
     ):
         self.passages = passages
         self.concepts = {c.id: c for c in concepts}
@@ -66,6 +59,7 @@ class Searcher:
         self.matcher = matcher or ConceptMatcher(concepts)
         self._passage_tokens: dict[int, frozenset[str]] = {}
         self._concept_tokens: dict[str, list[str]] = {}
+        self._last_vector: tuple[str, np.ndarray | None] = ("", None)
         # Curated hints (Sentinel implements 熔断, 熔断 solves 雪崩), in both directions.
         self._hinted: dict[str, set[str]] = defaultdict(set)
         for concept in concepts:
@@ -79,6 +73,19 @@ class Searcher:
             if mention.concept_id not in self.passage_concepts[mention.passage_id]:
                 self.passage_concepts[mention.passage_id].append(mention.concept_id)
             self.concept_passages[mention.concept_id].add(mention.passage_id)
+        if rerank_depth < 1:
+            raise InputError(f"rerank_depth={rerank_depth}, rerank_depth must be >= 1")
+        self.rerank_depth = rerank_depth
+        self.reranker: Reranker | None = None
+        self.set_reranker(reranker)
+
+    def set_reranker(self, reranker: Reranker | str | None) -> None:
+        """Rerank the fused top passages with ``reranker`` (a registered name or an object); None: off."""
+        if isinstance(reranker, str):
+            reranker = load_reranker(reranker, self)
+        elif reranker is not None and not isinstance(reranker, Reranker):
+            raise InputError(f"reranker={reranker!r}: needs a name and rerank(query, passages, scores)")
+        self.reranker = reranker
 
     # -- query understanding -------------------------------------------------------------------
     def link_concepts(self, query: str) -> list[LinkedConcept]:
@@ -128,49 +135,41 @@ class Searcher:
 
     # -- ranking -------------------------------------------------------------------------------
     def ranked_lists(self, query: str, linked: list[LinkedConcept], signals=SIGNALS) -> dict[str, list[tuple[int, float]]]:
-        depth = min(self.weights.depth, len(self.passages))
+        """Each signal's ranked ``(passage id, score)`` list for ``query``; empty lists are left out."""
+        return self._ranked_lists(self._query(query, linked), signals)
+
+    def _query(self, query: str, linked: list[LinkedConcept]) -> Query:
+        return Query(query, tuple(self.tokenizer(query)), tuple(linked), min(self.weights.depth, len(self.passages)))
+
+    def _ranked_lists(self, query: Query, signals) -> dict[str, list[tuple[int, float]]]:
         lists: dict[str, list[tuple[int, float]]] = {}
-        tokens = self.tokenizer(query)
-        if "bm25" in signals:
-            lists["bm25"] = _top(self.lexical.scores(tokens), depth)
-        if "expanded" in signals and linked:
-            expansion: list[str] = []
-            for concept in linked:
-                if concept.score <= HINT_SCORE:
-                    continue  # hinted concepts weigh in through the concept signal only
-                expansion.extend(self._alias_tokens(concept.id))
-            lists["expanded"] = _top(self.lexical.scores(tokens + list(dict.fromkeys(expansion))), depth)
-        if "dense" in signals:
-            ids, scores = self.vectors.search(self.encode_query(query), depth)
-            lists["dense"] = list(zip(ids, scores))
-        if "concept" in signals and linked:
-            lists["concept"] = self._concept_ranking(linked, depth)
-        return {name: ranked for name, ranked in lists.items() if ranked}
+        for name in check_signals(signals):
+            ranked = get_signal(name).rank(self, query)
+            if ranked:
+                lists[name] = ranked
+        return lists
 
-    def _concept_ranking(self, linked: list[LinkedConcept], depth: int) -> list[tuple[int, float]]:
-        """Passages that mention the linked concepts; graph neighbours add a weaker signal."""
-        score: dict[int, float] = defaultdict(float)
-        for concept in linked:
-            # A concept that few passages mention says more about a passage than one that many do.
-            weight = concept.score * self._idf(concept.id)
-            for pid in self.concept_passages.get(concept.id, ()):
-                score[pid] += weight
-            if concept.id in self.graph:
-                for neighbour in set(self.graph.successors(concept.id)) | set(self.graph.predecessors(concept.id)):
-                    for pid in self.concept_passages.get(neighbour, ()):
-                        score[pid] += NEIGHBOUR_WEIGHT * weight
-        ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))
-        return ranked[:depth]
+    def weight(self, signal: str) -> float:
+        """The fusion weight of ``signal``: the field of :attr:`weights` of that name (a subclass of
+        :class:`FusionWeights` may add some), else the weight the signal was registered with."""
+        if signal not in ("rrf_k", "depth") and signal in {f.name for f in fields(self.weights)}:
+            return getattr(self.weights, signal)
+        return get_signal(signal).weight
 
-    def _alias_tokens(self, concept_id: str) -> list[str]:
+    def query_vector(self, query: str) -> np.ndarray:
+        """The encoder's vector for ``query``; the last one is kept (a reranker may need it again)."""
+        text, vector = self._last_vector
+        if vector is None or text != query:
+            vector = self.encode_query(query)
+            self._last_vector = (query, vector)
+        return vector
+
+    def alias_tokens(self, concept_id: str) -> list[str]:
+        """The tokens of a concept's aliases (tokenized on first use, then kept)."""
         tokens = self._concept_tokens.get(concept_id)
-        if tokens is None:  # tokenized on first use, then kept
+        if tokens is None:
             tokens = self._concept_tokens[concept_id] = [t for a in self.concepts[concept_id].aliases for t in self.tokenizer(a)]
         return tokens
-
-    def _idf(self, concept_id: str) -> float:
-        df = len(self.concept_passages.get(concept_id, ())) or 1
-        return math.log(1 + len(self.passages) / df)
 
     def search(self, query: str, k: int = 10, signals=SIGNALS) -> SearchResult:
         query = (query or "").strip()
@@ -180,18 +179,19 @@ class Searcher:
             raise InputError(f"k={k}, k must be >= 1")
         everything = self.link_all(query)
         linked = [c for c in everything if c.id in self.graph]
-        lists = self.ranked_lists(query, linked, signals)
-        fused: dict[int, float] = defaultdict(float)
-        ranks: dict[int, dict[str, int]] = defaultdict(dict)
-        for name, ranked in lists.items():
-            weight = getattr(self.weights, name)
-            for rank, (pid, _) in enumerate(ranked, start=1):
-                fused[pid] += weight / (self.weights.rrf_k + rank)
-                ranks[pid][name] = rank
+        request = self._query(query, linked)
+        lists = self._ranked_lists(request, signals)
+        fused = fuse(lists, {name: self.weight(name) for name in lists}, self.weights.rrf_k)
+        ranks = fused_ranks(lists)
+        scores = dict(fused)
+        ranked = [pid for pid, _ in fused]
+        reranked: dict[int, dict] = {}
+        if self.reranker is not None:  # off by default: then nothing here differs from plain fusion
+            ranked, reranked = self._rerank(request, ranked, scores)
         dense_scores = dict(lists.get("dense", []))
-        order = self._diversified(sorted(fused, key=lambda pid: (-fused[pid], pid)), k)
+        order = self._diversified(ranked, k)
         linked_ids = {c.id for c in linked}
-        query_tokens = list(dict.fromkeys(self.tokenizer(query)))
+        query_tokens = list(dict.fromkeys(request.tokens))
         hits = []
         for pid in order:
             passage = self.passages[pid]
@@ -204,18 +204,36 @@ class Searcher:
                     line_end=passage.line_end,
                     section=passage.section,
                     text=passage.text,
-                    score=round(float(fused[pid]), 6),
+                    score=round(float(scores[pid]), 6),
                     concepts=[self.concepts[cid].name for cid in ordered],
                     why={
                         "ranks": ranks[pid],
                         "dense_similarity": round(float(dense_scores[pid]), 4) if pid in dense_scores else None,
                         "matched_terms": [t for t in query_tokens if t in self._tokens_of(passage)],
                         "matched_concepts": [self.concepts[cid].name for cid in ordered if cid in linked_ids],
+                        **({"rerank": reranked[pid]} if pid in reranked else {}),
                     },
                 )
             )
         absent = [c for c in everything if c.id not in self.graph]
         return SearchResult(query=query, concepts=linked, hits=hits, absent=absent)
+
+    def _rerank(self, query: Query, ranked: list[int], scores: dict[int, float]) -> tuple[list[int], dict[int, dict]]:
+        """Reorder the top :attr:`rerank_depth` by the reranker's scores, which replace their fused
+        scores in ``scores``; return the new order and, per reranked passage, its fused rank and score."""
+        head = ranked[: self.rerank_depth]
+        passages = [self.passages[pid] for pid in head]
+        new = [float(score) for score in self.reranker.rerank(query, passages, [scores[pid] for pid in head])]
+        if len(new) != len(head):
+            raise ValueError(f"reranker {self.reranker.name!r} returned {len(new)} scores for {len(head)} passages")
+        why = {
+            pid: {"by": self.reranker.name, "fused_rank": rank, "fused_score": round(scores[pid], 6)}
+            for rank, pid in enumerate(head, start=1)
+        }
+        scores.update(zip(head, new))
+        # Ties keep the fused order: a reranker that has nothing to say changes nothing.
+        order = sorted(range(len(head)), key=lambda i: (-new[i], i))
+        return [head[i] for i in order] + ranked[self.rerank_depth :], why
 
     def _tokens_of(self, passage: Passage) -> frozenset[str]:
         tokens = self._passage_tokens.get(passage.id)
@@ -251,13 +269,3 @@ def _singulars(word: str) -> list[str]:
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
-
-
-def _top(scores: np.ndarray, depth: int) -> list[tuple[int, float]]:
-    if scores.size == 0:
-        return []
-    positive = np.flatnonzero(scores > 0)
-    if positive.size == 0:
-        return []
-    top = positive[np.argsort(-scores[positive], kind="stable")[:depth]]
-    return [(int(i), float(scores[i])) for i in top]

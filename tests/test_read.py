@@ -111,3 +111,75 @@ if !lim.Allow() {
     assert kinds == ["heading", "paragraph", "heading", "code", "list", "table"]
     code = [b for b in parse_blocks(text) if b.kind == "code"][0]
     assert "lim := rate.NewLimiter(10, 20)" in code.text and "    return errTooMany" in code.text
+
+
+# -- the reader registry ------------------------------------------------------------------------
+@pytest.fixture
+def shout_reader():
+    """A reader registered for ``.shout`` files for one test: upper-cased text."""
+    from gokg.ingest.readers import READERS, decode, register_reader
+
+    @register_reader(".shout", ".SHOUT2")
+    def read_shout(data: bytes) -> tuple[str, str]:
+        text, encoding = decode(data)
+        if text.startswith("whisper"):
+            raise ValueError("not loud enough")
+        if text.startswith("crash"):
+            raise RuntimeError("parser bug")
+        return text.upper(), encoding
+
+    yield read_shout
+    READERS.unregister(".shout")
+    READERS.unregister(".shout2")
+
+
+def test_the_built_in_suffixes_come_from_the_registry():
+    from gokg.ingest.readers import READERS, read_html, read_text
+
+    assert read.SUFFIXES == (".txt", ".md", ".markdown", ".html", ".htm") == READERS.names()
+    from gokg.ingest.readers import reader_for
+
+    assert reader_for(".Md") is read_text and reader_for(".HTM") is read_html
+
+
+def test_a_registered_reader_is_picked_up(tmp_path, shout_reader):
+    (tmp_path / "a.shout").write_text("熔断 circuit breaker\n", "utf-8")
+    (tmp_path / "b.SHOUT2").write_text("限流 rate limit\n", "gbk")
+    (tmp_path / "c.txt").write_text(TEXT, "utf-8")
+    (tmp_path / "quiet.shout").write_text("whisper\n", "utf-8")
+    (tmp_path / "bug.shout").write_text("crash\n", "utf-8")
+    docs, problems = read_documents([tmp_path])
+    assert {d.name: (d.text, d.encoding) for d in docs} == {
+        "a.shout": ("熔断 CIRCUIT BREAKER\n", "utf-8"),
+        "b.SHOUT2": ("限流 RATE LIMIT\n", "gb18030"),
+        "c.txt": (TEXT, "utf-8"),
+    }
+    # one clear reason per file; the rest is still read
+    assert {os.path.basename(p.path): p.reason for p in problems} == {
+        "quiet.shout": "not loud enough", "bug.shout": "the .shout reader failed (RuntimeError: parser bug)"}
+    assert ".shout" in read.SUFFIXES and ".shout2" in read.SUFFIXES
+    from gokg.ingest.read import SUFFIXES  # the name the UI imports
+
+    assert SUFFIXES[:5] == (".txt", ".md", ".markdown", ".html", ".htm") and SUFFIXES[5:] == (".shout", ".shout2")
+
+
+def test_unknown_suffix_names_the_readers():
+    from gokg.ingest.readers import reader_for
+
+    with pytest.raises(InputError) as error:
+        reader_for(".pdf")
+    assert str(error.value) == "suffix='.pdf': use '.txt', '.md', '.markdown', '.html' or '.htm'"
+
+
+def test_reader_registration_is_checked():
+    from gokg.ingest.readers import register_reader
+
+    with pytest.raises(ValueError, match="starts with a dot"):
+        register_reader("pdf")
+    with pytest.raises(ValueError, match="'.md' is already registered"):
+        register_reader(".MD")(lambda data: ("", "utf-8"))
+
+
+def test_reading_a_file_with_no_reader_directly_reads_it_as_text(tmp_path):
+    (tmp_path / "notes").write_text(TEXT, "utf-8")
+    assert read.read_file(tmp_path / "notes", tmp_path).text == TEXT

@@ -146,3 +146,105 @@ def test_explorer_accepts_an_alias_in_the_url(app):
     app.query_params["name"] = "熔断器"
     app.run()
     assert not app.exception and app.selectbox[0].value == "Circuit Breaker"
+
+
+CLOUDWEGO = Path(APP).parents[2] / "shared" / "eval" / "cloudwego" / "docs"
+
+
+def _drawn(at, number: int = 0) -> dict:
+    """The graph series a page drew: the ECharts options sent to the browser."""
+    import json
+
+    return json.loads(at.get("bidi_component")[number].proto.json)["options"]["series"][0]
+
+
+def _relations(series: dict) -> set[str]:
+    return {r for link in series["links"] for r in link["relations"]}
+
+
+def test_explorer_default_draws_typed_relations_up_to_the_cap(app):
+    app.switch_page("pages/explorer.py")
+    app.query_params["name"] = "Gin"
+    app.run()
+    assert not app.exception
+    drawn = _drawn(app)
+    assert 1 < len(drawn["data"]) <= 25 and drawn["links"]
+    assert "related_to" not in _relations(drawn)
+    assert all(link["lineStyle"]["type"] == "solid" for link in drawn["links"])
+    app.toggle(key="explorer-cooccurrence").set_value(True).run()  # co-occurrence, on request
+    drawn = _drawn(app)
+    assert "related_to" in _relations(drawn) and len(drawn["data"]) <= 25
+    app.slider(key="explorer-limit").set_value(5).run()
+    assert len(_drawn(app)["data"]) == 5
+    assert app.caption[0].value.startswith("5 of ")
+
+
+def test_explorer_opens_the_concept_page_of_a_chosen_node(app):
+    app.switch_page("pages/explorer.py")
+    app.query_params["name"] = "Gin"
+    app.run()
+    choice = app.selectbox(key="explorer-open")
+    assert choice.options == [node["name"] for node in _drawn(app)["data"][1:]]
+    choice.set_value(choice.options[0]).run()
+    assert not app.exception and app.header[0].value.replace("\\", "") == choice.options[0]
+
+
+def test_explorer_in_chinese(app):
+    app.switch_page("pages/explorer.py")
+    app.session_state["zh"] = True  # the sidebar toggle's key
+    app.run()
+    assert app.slider(key="explorer-limit").label == "最多概念数"
+    assert app.toggle(key="explorer-cooccurrence").label == "显示共现关系（related_to）"
+    assert app.caption[0].value.startswith("显示 ")
+
+
+@pytest.fixture(scope="module")
+def cloudwego_index(tmp_path_factory) -> Path:
+    """A real third-party corpus nobody wrote for gokg (the CloudWeGo docs), hash-encoded."""
+    from gokg import KnowledgeBase
+
+    if not CLOUDWEGO.is_dir():
+        pytest.skip("../shared/eval/cloudwego is not beside this checkout")
+    index = tmp_path_factory.mktemp("cloudwego") / "index"
+    KnowledgeBase.build([CLOUDWEGO], index, encoder="hash")
+    return index
+
+
+def test_explorer_on_a_real_corpus_is_capped_and_every_node_has_a_page(cloudwego_index, monkeypatch):
+    monkeypatch.setenv("GOKG_INDEX", str(cloudwego_index))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("pages/explorer.py")
+    at.query_params["name"] = "Kitex"
+    at.run()
+    assert not at.exception
+    drawn = _drawn(at)
+    assert len(drawn["data"]) == 25 and "related_to" not in _relations(drawn)  # Kitex has far more neighbours
+    assert all(isinstance(node["x"], float) and isinstance(node["y"], float) for node in drawn["data"])
+    for node in drawn["data"]:  # discovered concepts included
+        page = AppTest.from_file(APP, default_timeout=120)
+        page.switch_page("pages/concept.py")
+        page.query_params["name"] = node["name"]
+        page.run()
+        assert not page.exception, node["name"]
+        assert page.header[0].value.replace("\\", "") == node["name"]
+
+
+def test_concept_page_shows_article_text_as_text(tmp_path, monkeypatch):
+    """Evidence, aliases and file names are escaped HTML blocks: no markdown link, no lost underscores."""
+    from gokg import KnowledgeBase
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "ops__notes__a.md").write_text(
+        "# 熔断\n\nSentinel 实现熔断，见 [点我](http://evil.example) 与 <b>粗体</b>。\n", "utf-8")
+    KnowledgeBase.build([corpus], tmp_path / "idx", encoder="hash")
+    monkeypatch.setenv("GOKG_INDEX", str(tmp_path / "idx"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/concept.py")
+    at.query_params["name"] = "Sentinel"
+    at.run()
+    assert not at.exception
+    quoted = [m.value for m in at.markdown if "evil.example" in m.value]
+    assert quoted and all(v.startswith("<div") and "[点我](http://evil.example)" in v for v in quoted)
+    assert all("<b>粗体" not in v and "&lt;b&gt;粗体" in v for v in quoted)
+    assert any(m.value.startswith("<div") and "ops__notes__a.md" in m.value for m in at.markdown)

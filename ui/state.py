@@ -57,6 +57,20 @@ TEXT = {
     "skipped": ("Skipped files", "跳过的文件"),
     "language": ("中文界面", "中文界面"),
     "direction_out": ("→", "→"),
+    "cooccurrence": ("Show co-occurrence (related_to)", "显示共现关系（related_to）"),
+    "cooccurrence_help": ("Concepts named in the same passage; many, and untyped.",
+                          "在同一段落中出现的概念：数量多，且没有类型。"),
+    "max_nodes": ("Most concepts", "最多概念数"),
+    "edge_labels": ("Relation names", "关系名称"),
+    "edge_labels_help": ("Write each relation on its line. Hovering a line shows its relations and their evidence.",
+                         "在连线上写出关系名称。鼠标悬停在连线上可以看到关系及其证据。"),
+    "filters": ("Relations and types", "关系与类型"),
+    "shown": ("{shown} of {available} concepts · {edges} relations", "显示 {shown}/{available} 个概念 · {edges} 条关系"),
+    "only_cooccurrence": ("No typed relation reaches this concept; turn on co-occurrence to see what it appears with.",
+                          "没有类型化关系连到这个概念；打开共现关系可以看到与它一起出现的概念。"),
+    "choose_node": ("Choose a concept in the drawing (or click it)", "选择图中的概念（或直接点击）"),
+    "discovered": ("Discovered in the articles (not in the curated lexicon)", "从文章中发现（不在人工词表中）"),
+    "discovered_short": ("discovered", "自动发现"),
 }
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -140,6 +154,20 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """``text`` for a markdown element (a header, a label): its markdown and HTML characters backslash-escaped,
+    so ``blog__news__a.md`` keeps its underscores and ``[x](y)`` stays text."""
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def html_line(body: str) -> str:
+    """An HTML block for st.markdown: markdown is not parsed inside it, so escaped article text stays as is."""
+    return f"<div style='margin:0 0 0.45rem 0'>{body}</div>"
+
+
 def highlight(text: str, terms: list[str]) -> str:
     """Escaped ``text`` with ``terms`` wrapped in <mark> (case-insensitive)."""
     escaped = escape(text)
@@ -159,15 +187,19 @@ def code_block(html_text: str) -> str:
     )
 
 
-def chosen_concept(base: KnowledgeBase) -> tuple[list[str], str]:
-    """All concept names and the one the URL names (``?name=``, any alias), else the most mentioned
-    concept that is not a language; stops the page when the articles mention no concept."""
+def chosen_concept(base: KnowledgeBase, fallback: str | None = None) -> tuple[list[str], str]:
+    """All concept names and the one the URL names (``?name=``, any alias), else ``fallback`` (a concept
+    id), else the most mentioned concept that is not a language; stops the page when the articles mention
+    no concept."""
     summaries = base.concepts()
     if not summaries:
         st.info(t("no_concepts_indexed"))
         st.stop()
     names = [c.name for c in summaries]
-    fallback = next((c.name for c in summaries if c.type != "language"), names[0])
+    if fallback in base.graph:
+        fallback = base.graph.nodes[fallback]["name"]
+    else:
+        fallback = next((c.name for c in summaries if c.type != "language"), names[0])
     wanted = st.query_params.get("name")
     if not wanted:
         return names, fallback
@@ -190,45 +222,123 @@ def concept_chip(name: str, ctype: str, key: str) -> None:
                 unsafe_allow_html=True)
 
 
-def graph_options(G, centre: str | None = None) -> dict:
-    """ECharts options for a concept graph: nodes coloured by type, edges labelled by relation."""
+RELATION_COLOURS = {
+    "uses": "#2e86ab", "part_of": "#76b041", "is_a": "#9b5de5", "implements": "#e4572e",
+    "alternative_to": "#f15bb5", "integrates_with": "#17bebb", "solves": "#c98b00", "measures": "#6c757d",
+    "related_to": "#b0b0b0",
+}
+
+
+def relation_key(counts) -> str:
+    """``━ uses 33 · ━ implements 25``: each relation in its line colour (HTML; relation names are ours)."""
+    return " · ".join(
+        f"<span style='color:{RELATION_COLOURS.get(r, '#999')};font-weight:bold'>━</span> {escape(str(r))} {n}"
+        for r, n in counts.most_common()
+    )
+
+
+LABEL_CHARS = 22  # longer names are cut in the drawing; the tooltip has them whole
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
+
+
+def _node_tip(data: dict) -> str:
+    discovered = f" · {t('discovered_short')}" if data.get("discovered") else ""
+    return (f"<b>{escape(data.get('name', ''))}</b><br>{escape(data.get('type', 'concept'))} · "
+            f"{int(data.get('mentions', 0))} {t('mentions')}{discovered}")
+
+
+def _edge_tip(G, u: str, v: str, edges: list[dict]) -> str:
+    """Both ends and every relation between them, each with its first evidence (escaped article text)."""
+    rows = []
+    for data in edges:
+        evidence = (data.get("evidence") or [None])[0]
+        where = (f"<br><span style='opacity:.7'>{escape(evidence['doc'])}:{int(evidence['line'])}</span> "
+                 f"{escape(evidence['text'][:120])}") if evidence else ""
+        rows.append(f"<b>{escape(data.get('relation', 'related_to'))}</b> ({escape(str(data.get('origin', '')))}){where}")
+    head = f"{escape(G.nodes[u].get('name', u))} → {escape(G.nodes[v].get('name', v))}"
+    return "<div style='max-width:420px;white-space:normal'>" + head + "<br>" + "<br>".join(rows) + "</div>"
+
+
+def graph_options(G, centre: str | None = None, *, edge_labels: bool = True, aspect: float = 1.3,
+                  label_room: int = 150) -> dict:
+    """ECharts options for a concept graph: a fixed, seeded layout (the same graph looks the same every
+    time), node labels that hide rather than overlap, the legend above the drawing (never on a node),
+    one line per ordered pair of concepts labelled with its relations, coloured by the first.
+
+    ``aspect`` is the drawing box's width over its height: ECharts stretches the layout to the box, so
+    a layout of the same shape keeps the nodes round. ``label_room`` (pixels) is kept free on the right
+    for the labels of the rightmost nodes."""
+    from streamlit_echarts import JsCode
+
+    from gokg.graph.concept_graph import spread_layout
+
+    pos = spread_layout(G, centre, aspect=aspect)
+    most = max([int(d.get("mentions", 1)) for _, d in G.nodes(data=True)] or [1]) or 1
+    types = [ctype for ctype in TYPE_COLOURS if any(d.get("type") == ctype for _, d in G.nodes(data=True))]
     nodes = []
     for node, data in G.nodes(data=True):
+        ctype = data.get("type", "concept")
+        size = 10 + 26 * (int(data.get("mentions", 1)) / most) ** 0.5
         nodes.append({
-            "id": node, "name": data.get("name", node), "category": data.get("type", "concept"),
-            "symbolSize": 14 + min(int(data.get("mentions", 1)), 40) * (1.6 if node == centre else 0.8),
-            "itemStyle": {"color": TYPE_COLOURS.get(data.get("type"), "#888"),
-                          "borderColor": "#000" if node == centre else "#fff", "borderWidth": 2 if node == centre else 1},
+            "id": node, "name": data.get("name", node), "short": _short(data.get("name", node)),
+            "tip": _node_tip(data), "x": pos[node][0], "y": pos[node][1],
+            "category": types.index(ctype) if ctype in types else 0,
+            "symbolSize": round(size + (8 if node == centre else 0), 1),
+            "itemStyle": {"color": TYPE_COLOURS.get(ctype, "#888"),
+                          "borderColor": "#000" if node == centre else "#fff", "borderWidth": 2.5 if node == centre else 1},
+            "label": {"fontWeight": "bold", "fontSize": 14} if node == centre else {},
         })
-    links = []
+    pairs: dict[tuple[str, str], list[dict]] = {}
     for u, v, data in G.edges(data=True):
-        typed = data.get("relation") != "related_to"
+        pairs.setdefault((u, v), []).append(data)
+    links = []
+    for (u, v), edges in pairs.items():
+        edges.sort(key=lambda d: (d.get("relation") == "related_to", d.get("relation", "")))
+        relation = edges[0].get("relation", "related_to")
+        typed = relation != "related_to"
+        names = " / ".join(d.get("relation", "related_to") for d in edges if d.get("relation") != "related_to")
         links.append({
-            "source": u, "target": v, "value": data.get("relation"),
-            "label": {"show": typed, "formatter": data.get("relation"), "fontSize": 10},
-            "lineStyle": {"type": "solid" if typed else "dashed", "opacity": 0.8 if typed else 0.35,
-                          "width": 2 if typed else 1},
+            "source": u, "target": v, "tip": _edge_tip(G, u, v, edges),
+            "relations": [d.get("relation", "related_to") for d in edges],
+            "label": {"show": edge_labels and typed, "formatter": names},
+            "lineStyle": {"type": "solid" if typed else "dashed", "opacity": 0.75 if typed else 0.3,
+                          "width": 1.6 if typed else 1, "color": RELATION_COLOURS.get(relation, "#999"),
+                          "curveness": 0.18 if (v, u) in pairs else 0.0},
         })
-    categories = [{"name": name, "itemStyle": {"color": colour}} for name, colour in TYPE_COLOURS.items()]
     return {
-        "tooltip": {},
-        "legend": [{"data": list(TYPE_COLOURS)}],
+        "tooltip": {"confine": True, "formatter": JsCode("function (p) { return p.data.tip; }")},
+        "legend": [{"data": types, "top": 0, "left": "center", "type": "scroll", "itemGap": 10, "itemWidth": 16,
+                    "textStyle": {"fontSize": 11}}],
         "series": [{
-            "type": "graph", "layout": "force", "roam": True, "draggable": True,
-            "data": nodes, "links": links, "categories": categories,
-            "label": {"show": True, "position": "right"},
+            "type": "graph", "layout": "none", "roam": True, "draggable": True,
+            # A few nodes would be flung to the box's corners: draw them closer. Nodes keep their size
+            # in pixels at any zoom (a ratio of 0 reads as "unset" in ECharts, hence the tiny one).
+            "zoom": round(min(1.0, 0.45 + 0.55 * (G.number_of_nodes() - 1) / 10), 3), "nodeScaleRatio": 0.001,
+            # The drawing's box starts below the legend and leaves room for the labels right of nodes.
+            "top": 48, "bottom": 16, "left": 24, "right": label_room,
+            "data": nodes, "links": links,
+            "categories": [{"name": ctype, "itemStyle": {"color": TYPE_COLOURS[ctype]}} for ctype in types],
+            "label": {"show": True, "position": "right", "fontSize": 12,
+                      "formatter": JsCode("function (p) { return p.data.short; }")},
+            "edgeLabel": {"fontSize": 10, "color": "#555"},
+            "labelLayout": {"hideOverlap": True},
+            "emphasis": {"focus": "adjacency", "label": {"show": True}, "edgeLabel": {"show": True}},
             "edgeSymbol": ["none", "arrow"], "edgeSymbolSize": 7,
-            "force": {"repulsion": 450, "edgeLength": [90, 180], "gravity": 0.08},
         }],
     }
 
 
-def draw_graph(G, centre: str | None, key: str, height: str = "560px") -> str | None:
+def draw_graph(G, centre: str | None, key: str, height: str = "560px", *, edge_labels: bool = True,
+               aspect: float = 1.3, label_room: int = 150) -> str | None:
     """Draw G; return the name of a clicked node (None when nothing was clicked)."""
     from streamlit_echarts import st_echarts
 
     value = st_echarts(
-        graph_options(G, centre), height=height, key=key,
+        graph_options(G, centre, edge_labels=edge_labels, aspect=aspect, label_room=label_room),
+        height=height, key=key,
         events={"click": "function(params) { return params.dataType === 'node' ? params.data.name : undefined; }"},
     )
     if not value:

@@ -1,0 +1,169 @@
+"""Search signals: each ranks passages for a query its own way; :func:`~gokg.graph.fusion.fuse` merges them.
+
+A signal is one function ``signal(searcher, query) -> [(passage id, score), ...]``, best first, at most
+``query.depth`` long (an empty list when it has nothing to say), registered by name. The built-in ones,
+in :data:`SIGNALS` order: ``bm25`` (BM25 over the query's jieba tokens), ``expanded`` (BM25 with the
+aliases of the linked concepts added), ``dense`` (cosine of encoder vectors) and ``concept`` (passages
+that mention the linked concepts or their graph neighbours).
+
+Another signal is one module, ``graph/signal_<name>.py`` (imported on the first search)::
+
+    from gokg.graph.signals import register_signal, top
+
+    @register_signal("section", weight=0.5)
+    def section(searcher, query):
+        ...
+        return top(scores, query.depth)  # scores: a numpy array with one score per passage
+
+A new signal is off until a search names it (``kb.search(q, signals=SIGNALS + ("section",))``); its
+fusion weight is the registered one unless :class:`~gokg.graph.fusion.FusionWeights` has a field of
+that name.
+"""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gokg.errors import InputError
+from gokg.ingest.registry import Registry
+
+from .results import LinkedConcept
+
+if TYPE_CHECKING:
+    from .search import Searcher
+
+__all__ = [
+    "SIGNALS", "SIGNAL_REGISTRY", "Query", "Signal", "register_signal", "get_signal", "check_signals", "top",
+    "HINT_SCORE", "NEIGHBOUR_WEIGHT",
+]
+
+SIGNALS = ("bm25", "expanded", "dense", "concept")  # the default signals, in fusion order
+NEIGHBOUR_WEIGHT = 0.1  # a passage about a graph neighbour of a linked concept
+HINT_SCORE = 0.3  # dev set: 0.2-0.5 within 0.001 nDCG; hints matter for queries naming a problem
+
+Ranked = list[tuple[int, float]]
+
+
+@dataclass(frozen=True)
+class Query:
+    """What every signal (and reranker) gets: the query, its tokens, its linked concepts, the list depth."""
+
+    text: str
+    tokens: tuple[str, ...]
+    linked: tuple[LinkedConcept, ...]
+    depth: int
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A registered signal: its name, its ranking function and its default fusion weight."""
+
+    name: str
+    rank: Callable[["Searcher", Query], Ranked]
+    weight: float = 1.0  # its fusion weight where FusionWeights has no field of this name
+
+
+SIGNAL_REGISTRY: Registry[Signal] = Registry("signal", error=InputError, plugins=("gokg.graph", "signal_"))
+
+
+def register_signal(name: str, *, weight: float = 1.0, replace: bool = False):
+    """Decorator: register ``function(searcher, query) -> [(passage id, score), ...]`` as signal ``name``."""
+    if not isinstance(name, str) or ":" in name:
+        raise ValueError(f"signal name {name!r}: a signal is one name, without ':'")
+
+    def add(function: Callable[["Searcher", Query], Ranked]) -> Callable[["Searcher", Query], Ranked]:
+        SIGNAL_REGISTRY.register(name, Signal(name, function, float(weight)), replace=replace)
+        return function
+
+    return add
+
+
+def get_signal(name: str) -> Signal:
+    """The registered signal ``name``; ``InputError`` naming the signals otherwise."""
+    return SIGNAL_REGISTRY.get(name)
+
+
+def check_signals(signals: Iterable[str] | str) -> tuple[str, ...]:
+    """The requested signals in registration order (the order their scores are added in).
+
+    >>> check_signals(("concept", "bm25"))
+    ('bm25', 'concept')
+    >>> check_signals("dense")
+    ('dense',)
+    >>> check_signals(("bm25", "sparse"))
+    Traceback (most recent call last):
+    ...
+    gokg.errors.InputError: signal='sparse': use 'bm25', 'expanded', 'dense' or 'concept'
+    """
+    wanted = {signals} if isinstance(signals, str) else set(signals)
+    for name in wanted:
+        SIGNAL_REGISTRY.get(name)  # an unknown name is an error, not a silently empty result
+    return tuple(name for name in SIGNAL_REGISTRY.names() if name in wanted)
+
+
+def top(scores: np.ndarray, depth: int) -> Ranked:
+    """The ``depth`` best passages with a positive score, best first (ties by passage id).
+
+    >>> top(np.array([0.0, 2.5, 1.0, 2.5]), 2)
+    [(1, 2.5), (3, 2.5)]
+    """
+    if scores.size == 0:
+        return []
+    positive = np.flatnonzero(scores > 0)
+    if positive.size == 0:
+        return []
+    best = positive[np.argsort(-scores[positive], kind="stable")[:depth]]
+    return [(int(i), float(scores[i])) for i in best]
+
+
+@register_signal("bm25")
+def bm25(searcher: "Searcher", query: Query) -> Ranked:
+    return top(searcher.lexical.scores(list(query.tokens)), query.depth)
+
+
+@register_signal("expanded")
+def expanded(searcher: "Searcher", query: Query) -> Ranked:
+    """BM25 with the aliases of the concepts the query names (so 熔断 finds "circuit breaker")."""
+    if not query.linked:
+        return []
+    expansion: list[str] = []
+    for concept in query.linked:
+        if concept.score <= HINT_SCORE:
+            continue  # hinted concepts weigh in through the concept signal only
+        expansion.extend(searcher.alias_tokens(concept.id))
+    return top(searcher.lexical.scores(list(query.tokens) + list(dict.fromkeys(expansion))), query.depth)
+
+
+@register_signal("dense")
+def dense(searcher: "Searcher", query: Query) -> Ranked:
+    ids, scores = searcher.vectors.search(searcher.query_vector(query.text), query.depth)
+    return list(zip(ids, scores))
+
+
+@register_signal("concept")
+def concept(searcher: "Searcher", query: Query) -> Ranked:
+    """Passages that mention the linked concepts; graph neighbours add a weaker signal."""
+    if not query.linked:
+        return []
+    score: dict[int, float] = defaultdict(float)
+    for linked in query.linked:
+        # A concept that few passages mention says more about a passage than one that many do.
+        weight = linked.score * _idf(searcher, linked.id)
+        for pid in searcher.concept_passages.get(linked.id, ()):
+            score[pid] += weight
+        if linked.id in searcher.graph:
+            for neighbour in set(searcher.graph.successors(linked.id)) | set(searcher.graph.predecessors(linked.id)):
+                for pid in searcher.concept_passages.get(neighbour, ()):
+                    score[pid] += NEIGHBOUR_WEIGHT * weight
+    ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))
+    return ranked[: query.depth]
+
+
+def _idf(searcher: "Searcher", concept_id: str) -> float:
+    df = len(searcher.concept_passages.get(concept_id, ())) or 1
+    return math.log(1 + len(searcher.passages) / df)

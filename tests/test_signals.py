@@ -1,0 +1,67 @@
+"""Search signals: a registry of ranking functions; SIGNALS stays the default set, in fusion order."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gokg.errors import InputError
+from gokg.graph.signals import SIGNAL_REGISTRY, SIGNALS, Query, get_signal, register_signal, top
+
+
+@pytest.fixture
+def kb(hash_index):
+    from gokg import KnowledgeBase
+
+    return KnowledgeBase.open(hash_index)  # a fresh one per test: searchers keep caches
+
+
+@pytest.fixture
+def code_signal():
+    """A signal registered for one test: passages that contain a code block, longest first."""
+
+    @register_signal("has-code-test", weight=0.25)
+    def has_code(searcher, query: Query):
+        scores = np.array([p.text.count("\n") + 1.0 if "code" in p.kinds else 0.0 for p in searcher.passages])
+        return top(scores, query.depth)
+
+    yield has_code
+    SIGNAL_REGISTRY.unregister("has-code-test")
+
+
+def test_signals_is_the_default_set_in_registration_order():
+    assert SIGNALS == ("bm25", "expanded", "dense", "concept") == SIGNAL_REGISTRY.names()[:4]
+
+
+def test_a_registered_signal_is_picked_up_only_when_named(kb, code_signal):
+    default = kb.search("saga 补偿").to_dict()
+    assert all("has-code-test" not in hit["why"]["ranks"] for hit in default["hits"])
+    with_code = kb.search("saga 补偿", signals=SIGNALS + ("has-code-test",))
+    assert any("has-code-test" in hit.why["ranks"] for hit in with_code.hits)
+    assert kb.searcher.weight("has-code-test") == 0.25 and kb.searcher.weight("expanded") == 1.5
+    assert kb.search("saga 补偿").to_dict() == default  # registering it changed nothing else
+    alone = kb.search("saga 补偿", signals=("has-code-test",)).hits
+    assert alone and all(set(hit.why["ranks"]) == {"has-code-test"} for hit in alone)
+
+
+def test_unknown_signal_names_the_signals(kb, code_signal):
+    with pytest.raises(InputError) as error:
+        kb.search("saga", signals=("bm25", "sparse"))
+    assert str(error.value) == "signal='sparse': use 'bm25', 'expanded', 'dense', 'concept' or 'has-code-test'"
+    with pytest.raises(InputError, match="signal='nope'"):
+        get_signal("nope")
+
+
+def test_signal_order_does_not_depend_on_how_they_are_asked_for(kb):
+    assert kb.search("熔断 sentinel", signals=("concept", "bm25")).to_dict() == \
+        kb.search("熔断 sentinel", signals=("bm25", "concept")).to_dict()
+    assert kb.search("熔断 sentinel", signals="bm25").to_dict() == kb.search("熔断 sentinel", signals=("bm25",)).to_dict()
+
+
+def test_each_signal_returns_plain_ranked_pairs(kb):
+    searcher = kb.searcher
+    lists = searcher.ranked_lists("circuit breaker 熔断", searcher.link_concepts("circuit breaker 熔断"))
+    assert list(lists) == list(SIGNALS)
+    for name, ranked in lists.items():
+        assert 0 < len(ranked) <= 100, name
+        assert all(type(pid) is int and type(score) is float for pid, score in ranked), name
+        assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True), name
