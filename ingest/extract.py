@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from gokg.models import Concept, Evidence, Mention, Passage, Relation
-from .lexicon import ConceptMatcher, Match
+from .lexicon import URL, ConceptMatcher, Match
 from .relation_rules import COMPONENT, SYMMETRIC, Rule, resolve, rules_for
 from .structure import parse_blocks, split_cells
 
@@ -50,7 +50,6 @@ _OBJECT_MARK = re.compile(r"(?:(?<![作成认])为|给|向|对|把|将)\s*$")
 _OBJECT_VERB = re.compile(r"使用|采用|支持|包括|包含|提供|基于|通过|集成|对比|比较|对接|接入|选择|选用|例如|比如|诸如|(?<!所)有|用|如")
 _HEAD_TAIL = re.compile(r"\s*(?:系统|工具|框架|库|组件|平台|中间件|服务|协议|方案|技术|产品|软件|模型|算法|机制|策略|实现|方式|类型){0,2}\s*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
-_URL = re.compile(r"(?:https?|ftp)://[^\s)）\]>\"'，。]+|www\.[^\s)）\]>\"'，。]+")
 _TAG = re.compile(r"</?[A-Za-z][^>]{0,80}>")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _NUMBERING = re.compile(
@@ -202,7 +201,7 @@ def _typed_edges(passage: Passage, matcher: ConceptMatcher, types: dict[str, str
 
 def _sentences(line: str) -> list[str]:
     """The sentences of a line; a ``?`` or ``!`` inside a URL or a link does not end one."""
-    masked = _URL.sub(lambda m: "x" * len(m.group()), _LINK.sub(lambda m: "x" * len(m.group()), line))
+    masked = URL.sub(lambda m: "x" * len(m.group()), _LINK.sub(lambda m: "x" * len(m.group()), line))
     return [line[m.start() : m.end()] for m in _SENTENCE.finditer(masked)]
 
 
@@ -216,7 +215,7 @@ def _clean(text: str, matcher: ConceptMatcher) -> str:
     'Kitex 和 Kitex 与 □ 对比'
     """
     text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
-    text = _TAG.sub("", _URL.sub("", text))
+    text = _TAG.sub("", URL.sub("", text))
     text = _CODE_SPAN.sub(lambda m: _code_span(m.group(1), matcher), text)
     text = text.replace("**", "").replace("__", "")
     return re.sub(r"[（(]\s*[)）]", "", text)  # what a dropped URL leaves behind

@@ -17,12 +17,14 @@ from gokg.errors import InputError
 from gokg.models import CONCEPT_TYPES, RELATION_TYPES, Concept
 from .normalize import alias_key, normalize
 
-__all__ = ["load_lexicon", "parse_lexicon", "lexicon_hash", "concept_id", "ConceptMatcher", "Match", "DEFAULT_LEXICON"]
+__all__ = ["URL", "load_lexicon", "parse_lexicon", "lexicon_hash", "concept_id", "ConceptMatcher", "Match", "DEFAULT_LEXICON"]
 
 DEFAULT_LEXICON = "lexicon.tsv"
 _WORD = re.compile(r"[A-Za-z0-9_]")
-# Link targets and URLs name hosts and paths, not the concepts an article is about ("github.com/…").
-_URL = re.compile(r"https?://[^\s)）\]>\"'，。]+|\]\([^)\s]+\)|\bwww\.[^\s)）\]>\"'，。]+")
+# URLs name hosts and paths, not the concepts an article is about ("github.com/…"); extraction masks
+# them with the same pattern.
+URL = re.compile(r"(?:https?|ftp)://[^\s)）\]>\"'，。]+|www\.[^\s)）\]>\"'，。]+")
+_NOT_MENTIONS = re.compile(URL.pattern + r"|\]\([^)\s]+\)")  # and Markdown link targets
 
 
 def _builtin_text() -> str:
@@ -179,7 +181,7 @@ class ConceptMatcher:
                 if not _case_sensitive(alias) or surface == alias:
                     candidates.append(Match(start, end, cid, surface))
                     break
-        urls = [m.span() for m in _URL.finditer(text)] if "http" in folded or "](" in text or "www." in folded else []
+        urls = [m.span() for m in _NOT_MENTIONS.finditer(text)] if "://" in text or "](" in text or "www." in folded else []
         if urls:
             candidates = [m for m in candidates if not any(a <= m.start < b for a, b in urls)]
         candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
