@@ -23,7 +23,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from gokg.errors import IndexFormatError, IndexMissingError
+from gokg.errors import IndexFormatError, IndexMissingError, InputError
 from gokg.hashing import file_hash, text_hash
 from gokg.models import Concept, Mention, Passage
 
@@ -32,7 +32,7 @@ from .lexical import LexicalIndex
 from .vectors import VectorIndex
 
 __all__ = [
-    "FORMAT_VERSION", "IndexData", "staging_dir", "commit", "read_manifest", "read_index", "write_index",
+    "FORMAT_VERSION", "IndexData", "check_replaceable", "staging_dir", "commit", "read_manifest", "read_index", "write_index",
     "source_hashes", "embedding_cache", "write_json", "read_jsonl", "write_jsonl",
 ]
 
@@ -40,9 +40,26 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 
 
+def check_replaceable(index_dir: Path) -> None:
+    """Refuse an ``index_dir`` that gokg did not create: gokg writes only into a missing folder, an empty
+    one, or over a gokg index (a folder with a manifest), and never deletes anything else of the user's."""
+    index_dir = Path(index_dir)
+    if not index_dir.exists() and not index_dir.is_symlink():
+        return
+    if not index_dir.is_dir():
+        raise InputError(f"{index_dir}: exists and is not a folder; choose a new or empty folder for the index")
+    if (index_dir / MANIFEST).is_file() or not any(index_dir.iterdir()):
+        return
+    raise InputError(
+        f"{index_dir}: not a gokg index (no {MANIFEST}) and not empty; gokg does not replace folders it did not "
+        "create, choose a new or empty folder for the index"
+    )
+
+
 def staging_dir(index_dir: Path) -> Path:
     """A fresh temporary folder beside ``index_dir`` (same file system, so the final rename is atomic)."""
     index_dir = Path(index_dir)
+    check_replaceable(index_dir)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = index_dir.parent / f".{index_dir.name}.tmp-{os.getpid()}-{time.time_ns()}"
     tmp.mkdir()
@@ -52,6 +69,7 @@ def staging_dir(index_dir: Path) -> Path:
 def commit(tmp: Path, index_dir: Path) -> None:
     """Swap the finished ``tmp`` folder into ``index_dir``; the old index is removed only afterwards."""
     index_dir = Path(index_dir)
+    check_replaceable(index_dir)  # again: the folder may have changed while the index was being built
     backup = index_dir.parent / f".{index_dir.name}.old"
     if backup.exists():
         shutil.rmtree(backup)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -102,3 +103,36 @@ def test_is_current(hash_index, seeds, tmp_path):
     corpus = tmp_path / "c"
     shutil.copytree(seeds, corpus)
     assert not KnowledgeBase.is_current([corpus], hash_index, encoder="hash")
+
+
+def test_a_folder_gokg_did_not_create_is_never_replaced(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "mine.txt").write_text("my own notes", "utf-8")
+    article = tmp_path / "a.md"
+    article.write_text("# Saga\n\nSaga 模式通过补偿事务保证最终一致性。\n", "utf-8")
+    with pytest.raises(InputError, match="not a gokg index"):
+        KnowledgeBase.build([article], notes, encoder="hash")
+    assert [p.name for p in notes.iterdir()] == ["mine.txt"]
+    a_file = tmp_path / "a-file"
+    a_file.write_text("keep", "utf-8")
+    with pytest.raises(InputError, match="not a folder"):
+        KnowledgeBase.build([article], a_file, encoder="hash")
+    assert a_file.read_text("utf-8") == "keep"
+    assert not list(tmp_path.glob(".*tmp-*"))  # nothing left behind either
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert KnowledgeBase.build([article], empty, encoder="hash").search("saga").hits
+
+
+def test_a_command_that_would_build_the_seeds_into_a_users_folder_refuses(tmp_path):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "mine.txt").write_text("my own notes", "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "gokg.cli", "report", "--index", str(notes)],
+        capture_output=True, text=True, env={**os.environ, "GOKG_ENCODER": "hash"},
+    )
+    assert result.returncode == 1 and "not a gokg index" in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2  # the "building from seeds" notice, then one error line
+    assert (notes / "mine.txt").read_text("utf-8") == "my own notes"
