@@ -13,31 +13,50 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import replace
+from functools import lru_cache
 
+from .candidates import english_names, is_english_term, structural_candidates
 from .lexicon import ConceptMatcher, concept_id
 from gokg.models import Concept, Passage
 from .normalize import alias_key
+from .candidates import SECTION_WORDS as _SECTION_WORD
 
 __all__ = ["discover_concepts"]
 
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,10})\s*[（(]\s*([A-Za-z][A-Za-z0-9 .+\-/]{1,38}[A-Za-z0-9])\s*[)）]")
 # CamelCase names (SonarQube, FeatureFlow) stand on their own; a plain word (Fleet, grype) only with a cue.
-_CAMEL = re.compile(r"(?<![\w./@-])([A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+)(?![\w./@-])")
-_WORD = re.compile(r"(?<![\w./@-])([A-Z]?[a-z]{3,}[0-9]*)(?![\w./@-])")
+# The forms of an English name; only a CamelCase name stands on its own (SonarQube, TTHeader), the others
+# need a cue, a heading, a link or a repository somewhere in the corpus (Fleet, JIT, kitex-benchmark).
+_FORMS = (
+    ("camel", re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][A-Za-z0-9]*)+|[A-Z]{2,}[a-z][a-z0-9]*(?:[A-Z][A-Za-z0-9]*)*")),
+    ("acronym", re.compile(r"[A-Z][A-Z0-9]{1,5}")),
+    ("word", re.compile(r"[A-Z]?[a-z]{3,}[0-9]*")),
+    ("short", re.compile(r"[A-Za-z][a-z]{1,2}")),
+    ("hyphen", re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-+][A-Za-z0-9]+)+")),
+    ("words", re.compile(r"[A-Z][A-Za-z0-9'’]*(?:\s[A-Z][A-Za-z0-9'’]*(?:-[A-Za-z0-9]+)*){1,2}")),
+)
+_FORM_TYPE = {"acronym": "concept", "words": "concept", "chinese": "concept"}
 _IMPORT = re.compile(r"\b((?:github\.com|gitlab\.com|go\.uber\.org|golang\.org/x|google\.golang\.org|k8s\.io|sigs\.k8s\.io|gopkg\.in|go\.etcd\.io)/[\w.\-]+(?:/[\w.\-]+)?)")
 _ZH_PHRASE = re.compile(r"([\u4e00-\u9fff]{2,8}(?:模式|框架|协议|算法|架构|引擎|中间件))")
-_GENERIC_ZH = re.compile(r"^(核心|整体|基础|基本|技术|系统|总体|典型|通用|新|旧|该|此|这种|一种|我们的|现有|传统|现代|分层|服务|传输|消息|通信|网络|开源|应用|业务|内部|底层|上层|字节跳动|公司|自研|其他|多种|各种|不同|相关|默认|主流|常见|常用|完整|高性能|简单|复杂|统一|完全|支持|实现|使用|选择)")
+_GENERIC_ZH = re.compile(r"^(高|易|非|低|可|深度|跳出|核心|整体|基础|基本|技术|系统|总体|典型|通用|新|旧|该|此|这种|一种|我们的|现有|传统|现代|分层|服务|传输|消息|通信|网络|开源|应用|业务|内部|底层|上层|字节跳动|公司|自研|其他|多种|各种|不同|相关|默认|主流|常见|常用|完整|高性能|简单|复杂|统一|完全|支持|实现|使用|选择)")
 _COMMON_ZH_FREQ = 2000  # jieba dictionary count above which a word is everyday Chinese (因此, 内部, 消息)
 # A Chinese phrase with a verb or particle inside is a sentence fragment (完全解决了秒杀架构), not a term.
 _FRAGMENT_ZH = re.compile(r"[了的是在和与把被将让使对从向就都也还又很更最能会可要个于得些其]|同时|整个|可以|支持|通过|进行|解决|选择|不同")
 _TYPE_CUES = (
     ("framework", ("框架", "framework")),
-    ("tool", ("工具", "命令", "CLI", "tool")),
+    ("tool", ("工具", "命令", "CLI", "插件", "脚手架", "tool", "plugin")),
     ("pattern", ("模式", "架构", "pattern")),
     ("protocol", ("协议", "protocol")),
     ("platform", ("平台", "数据库", "集群", "引擎", "服务器", "platform")),
     ("library", ("库", "包", "SDK", "客户端", "library")),
     ("language", ("语言",)),
+    ("concept", ("特性", "机制", "技术", "指令集", "编译", "算法")),
+)
+# Acronyms that name measures, units or everyday computing, not a concept a reader looks up.
+_GENERIC_ACRONYMS = frozenset(
+    """API APIs CPU CPUs GPU QPS TPS RT RTT ID IDs OK IO UI UX IP OS PR PRs CI CD IDE SDK URL URI FAQ README TODO
+    AVG P99 P999 P90 P50 GB MB KB TB MS NS US KV CN EN AI IT HR VS DEMO NEW NOTE TIPS TIP WIP RFC PDF PPT SQL DB
+    QA QPM PV UV AB""".split()
 )
 # Capitalised English words that are ordinary prose, not names of things.
 _COMMON = frozenset(
@@ -105,6 +124,10 @@ def discover_concepts(
     code_names = {alias_key(m.group()) for p in passages for line in p.text.split("\n") if _looks_like_code(line)
                   for m in re.finditer(r"[A-Za-z_]\w{3,}", line)}
     docs_of: dict[str, set[str]] = defaultdict(set)
+    structural: dict[str, set[str]] = defaultdict(set)
+    joined: dict[str, Counter] = defaultdict(Counter)
+    fallback: dict[str, str] = {}  # the type a name's form suggests when no cue or peer gives one
+    joined_in: dict[str, set[int]] = defaultdict(set)
 
     def known(term: str) -> str | None:
         return matcher.lookup(term)
@@ -140,37 +163,65 @@ def discover_concepts(
             seen_in[key].add(passage.id)
             surface[key][path] += 1
             kind[key]["library"] += 1
+        for candidate in structural_candidates(text):
+            term = candidate.text
+            if known(term) or _API_NAME.match(term) or term in _COMMON or term.upper() in _GENERIC_ACRONYMS:
+                continue
+            if is_english_term(term):
+                form = _name_form(term) or "words"
+                if _all_known_words(term, matcher) or _known_prefix_compound(term, matcher):
+                    continue  # "Kitex Proxyless": two known names side by side, not a third
+            elif _chinese_term(term, matcher):
+                form = "chinese"
+            else:
+                continue
+            key = alias_key(term)
+            fallback.setdefault(key, _FORM_TYPE.get(form, "library"))
+            if _weak_structure(term, form, candidate.source, text, matcher):
+                uncued.add(key)  # a table cell, an everyday word or an identifier: corroboration needed
+            else:
+                structural[key].add(candidate.source)
+            seen_in[key].add(passage.id)
+            docs_of[key].add(passage.doc)
+            surface[key][term] += 1
         if prose:
-            for pattern, needs_cue in ((_CAMEL, False), (_WORD, True)):
-                for match in pattern.finditer(text):
-                    name = match.group(1)
-                    if name in _COMMON or known(name) or len(name) < 4 or _API_NAME.match(name):
+            for name, start, end in english_names(text):
+                form = _name_form(name)
+                if not form or name in _COMMON or known(name) or _API_NAME.match(name):
+                    continue
+                if form == "acronym" and name in _GENERIC_ACRONYMS:
+                    continue
+                if form == "words" and (_all_known_words(name, matcher) or _known_prefix_compound(name, matcher)):
+                    joined[alias_key(name)][name] += 1  # "Kitex Protobuf": an alias if KitexProtobuf is a name
+                    joined_in[alias_key(name)].add(passage.id)
+                    continue
+                line = _line_around(text, start)
+                if _looks_like_code(line):
+                    continue
+                key = alias_key(name)
+                if _in_backticks(text, start, end):
+                    in_code[key] += 1  # `WithResolver`: an identifier quoted from code
+                    continue
+                ctype = _type_around(text, start, end)
+                if ctype:
+                    cued.add(key)
+                elif form == "camel" and (key in code_names or _identifier_like(name, matcher)):
+                    uncued.add(key)  # RequestContext, WriteFinish: names from the code, unless corroborated
+                elif form != "camel":
+                    # A plain word, an acronym, a hyphenated or a multi-word name in Chinese prose
+                    # (用 Netpoll 替换, 基于 JIT 的) may be a name without a cue; it must be corroborated below
+                    # (a repository path, a cue or a heading elsewhere), as Unary, Mixed or Payload are not.
+                    if form == "word" and not (name[0].isupper() and _in_chinese_prose(text, start, end)):
                         continue
-                    line = _line_around(text, match.start())
-                    if _looks_like_code(line):
-                        continue
-                    key = alias_key(name)
-                    if _in_backticks(text, match.start(), match.end()):
-                        in_code[key] += 1  # `WithResolver`: an identifier quoted from code
-                        continue
-                    ctype = _type_around(text, match.start(), match.end())
-                    if ctype:
-                        cued.add(key)
-                    elif not needs_cue and key in code_names:
-                        uncued.add(key)  # RequestContext, WriteFinish: names from the code, unless corroborated
-                    # A capitalised name inside Chinese prose (用 Netpoll 替换) may be a name without a cue;
-                    # it must be corroborated below (a repository path, a cue elsewhere), as Unary or Mixed are not.
-                    if needs_cue and not ctype:
-                        if not (name[0].isupper() and _in_chinese_prose(text, match.start(), match.end())):
-                            continue
-                        uncued.add(key)
-                    seen_in[key].add(passage.id)
-                    docs_of[key].add(passage.doc)
-                    surface[key][name] += 1
-                    if ctype:
-                        kind[key][ctype] += 1
-                    for peer in _coordinated(text, match.start(), match.end(), matcher, by_id):
-                        kind[key][peer] += 0.6  # "Kitex、Hertz、Volo": named beside frameworks, likely one too
+                    uncued.add(key)
+                seen_in[key].add(passage.id)
+                docs_of[key].add(passage.doc)
+                surface[key][name] += 1
+                if ctype:
+                    kind[key][ctype] += 1
+                fallback.setdefault(key, _FORM_TYPE.get(form, "library"))
+                for peer in _coordinated(text, start, end, matcher, by_id):
+                    kind[key][peer] += 0.6  # "Kitex、Hertz、Volo": named beside frameworks, likely one too
             for match in _ZH_PHRASE.finditer(text):
                 phrase = _head_term(match.group(1))
                 if not phrase or known(phrase) or matcher.find(phrase) or _GENERIC_ZH.match(phrase) or _FRAGMENT_ZH.search(phrase[:-2]):
@@ -193,6 +244,10 @@ def discover_concepts(
         replace(c, aliases=tuple(dict.fromkeys([*c.aliases, *learnt[c.id]]))) if learnt.get(c.id) else c
         for c in lexicon
     ]
+    for key in set(joined) & set(seen_in):
+        surface[key].update(joined[key])
+        seen_in[key] |= joined_in[key]
+    mentions, _ = _recurrence({k: surface[k] for k in structural if k in surface}, passages)
     discovered: list[Concept] = []
     taken = {alias_key(a) for c in updated for a in c.aliases}
     for key, passages_seen in sorted(seen_in.items()):
@@ -200,8 +255,15 @@ def discover_concepts(
             continue
         if in_code[key] > sum(surface[key].values()) and key not in partner:
             continue  # mostly quoted from code: an identifier of an example, not a concept
-        if key in uncued and key not in cued and key not in repositories and key not in partner:
+        shown = surface[key].most_common(1)[0][0]
+        talked_about = (len(passages_seen) >= 5 and not _identifier_like(shown, matcher)
+                        and all(_zipf(w.lower()) < 3.5 for w in re.split(r"[\s\-]+", shown) if w))
+        if (key in uncued and key not in cued and key not in repositories and key not in partner
+                and not structural[key] and not talked_about):
             continue
+        needed = 3 if not key.isascii() else 2
+        if structural[key] and key not in cued and key not in partner and mentions[key] < needed:
+            continue  # a heading or a bold phrase said once is not yet a concept of this corpus
         plain = [s for s, _ in surface[key].most_common() if "/" not in s]
         name = plain[0] if plain else surface[key].most_common(1)[0][0]
         aliases = [name, *[s for s in surface[key] if s != name]]
@@ -213,7 +275,7 @@ def discover_concepts(
         if cid in by_id:
             continue
         discovered.append(
-            Concept(id=cid, name=name, type=_vote(kind[key]), aliases=tuple(aliases), discovered=True)
+            Concept(id=cid, name=name, type=_vote(kind[key], fallback.get(key, "library")), aliases=tuple(aliases), discovered=True)
         )
     return updated, discovered
 
@@ -221,9 +283,101 @@ def discover_concepts(
 _PEER_GAP = re.compile(r"^\s*(、|,|，|/|和|与|及|以及|或)\s*$")
 
 
-def _vote(votes: Counter) -> str:
-    """The type most cues and enumeration peers gave a name; a bare product name defaults to library."""
-    return votes.most_common(1)[0][0] if votes else "library"
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    """How common an English word is in general text (Zipf scale: 3 = once per million words)."""
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "en")
+
+
+def _camel_parts(name: str) -> list[str]:
+    return re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", name)
+
+
+def _identifier_like(name: str, matcher: ConceptMatcher) -> bool:
+    """A CamelCase name made of everyday words (ClientConnFinish, ServiceName, RPCTimeout), or of a known
+    name and everyday words (EpollWait), reads as an API identifier rather than the name of a thing."""
+    parts = _camel_parts(name)
+    if len(parts) < 2:
+        return False
+    rest = parts[1:] if matcher.lookup(parts[0]) else parts
+    return all(p.isupper() or p.isdigit() or _zipf(p.lower()) >= 3.0 for p in rest)
+
+
+def _name_form(name: str) -> str:
+    """Which form an English name has (camel, acronym, word, short, hyphen, words), or "" for none."""
+    return next((form for form, pattern in _FORMS if pattern.fullmatch(name)), "")
+
+
+def _weak_structure(term: str, form: str, source: str, text: str, matcher: ConceptMatcher) -> bool:
+    """Whether a structural candidate is too weak to stand without a cue: table cells (option names,
+    values), everyday English words (default, issue, Origin), identifiers (ReadFinish), numbered benchmark
+    names (BenchmarkMarshal-4), and a known name with a suffix (Thrift Buffered, Istio Bookinfo)."""
+    if source == "table" or re.search(r"-\d+$", term):
+        return True
+    if form in ("word", "short"):
+        whole_heading = re.search(rf"^#+\s+{re.escape(term)}\s*$", text, re.M)
+        return _zipf(term.lower()) >= (4.5 if whole_heading else 3.0)
+    if form == "camel":
+        return _identifier_like(term, matcher)
+    return False
+
+
+def _known_prefix_compound(name: str, matcher: ConceptMatcher) -> bool:
+    """A known name followed by another name (Thrift Buffered, Istio Bookinfo): two things, the second to be
+    found on its own; a known name followed by everyday words (Kitex Tool) is one thing of its own."""
+    first, _, rest = name.partition(" ")
+    return bool(rest) and bool(matcher.lookup(first)) and not all(_zipf(w.lower()) >= 3.0 for w in re.split(r"[\s-]+", rest))
+
+
+def _all_known_words(name: str, matcher: ConceptMatcher) -> bool:
+    """Every word of a multi-word name is a known concept (Kitex Proxyless), or every word is an everyday
+    word (Getting Started): the name is no new concept."""
+    words = re.split(r"[\s\-]+", name)
+    if len(words) < 2:
+        return False
+    return all(matcher.lookup(w) for w in words) or all(w in _COMMON or w.lower() in _COMMON_LOWER for w in words)
+
+
+_COMMON_LOWER = frozenset(w.lower() for w in _COMMON)
+
+
+def _chinese_term(term: str, matcher: ConceptMatcher) -> bool:
+    """A Chinese term an author singled out (a heading, a bold phrase): short, no function word inside, not
+    an everyday word of general Chinese, and no known concept inside it (服务发现实践 is not a new concept)."""
+    import jieba
+
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", term) or _GENERIC_ZH.match(term) or _FRAGMENT_ZH.search(term):
+        return False
+    if _SECTION_WORD.search(term) or matcher.find(term):
+        return False
+    words = jieba.lcut(term, HMM=False)
+    if max(len(w) for w in words) < 2:
+        return False  # 占比: single characters, not a compound of words
+    if len(words) == 1 and jieba.dt.FREQ.get(term, 0) > 0:
+        return False  # one word of general Chinese (架构, 痛点, 客户端): a topic, not a term of this corpus
+    return True
+
+
+def _recurrence(keys: dict[str, Counter], passages: list[Passage]) -> tuple[Counter, dict[str, set[str]]]:
+    """How many passages mention each candidate (by any of its surfaces), and in which documents."""
+    names = [Concept(id=key, name=key, type="concept", aliases=tuple(forms)) for key, forms in keys.items()]
+    matcher = ConceptMatcher(names)
+    count: Counter = Counter()
+    docs: dict[str, set[str]] = defaultdict(set)
+    for passage in passages:
+        for key in {m.concept_id for m in matcher.find(passage.text)}:
+            count[key] += 1
+            docs[key].add(passage.doc)
+    return count, docs
+
+
+def _vote(votes: Counter, fallback: str = "library") -> str:
+    """The type most cues and enumeration peers gave a name; else what its form suggests (an acronym or a
+    multi-word name a concept, a bare product name a library)."""
+    votes = +votes
+    return votes.most_common(1)[0][0] if votes else fallback
 
 
 def _coordinated(text: str, start: int, end: int, matcher: ConceptMatcher, by_id: dict) -> list[str]:
