@@ -97,7 +97,7 @@ def is_english_term(text: str) -> bool:
     >>> [is_english_term(t) for t in ["Nocopy Buffer", "kitex-benchmark", "how to use it", "hlog.Info", "https://x.io"]]
     [True, True, False, False, False]
     """
-    if not text or len(text) > 40 or not re.fullmatch(r"[A-Za-z0-9 '’+\-/]+", text) or not re.match(r"[A-Za-z]", text):
+    if len(text) < 2 or len(text) > 40 or not re.fullmatch(r"[A-Za-z0-9 '’+\-/]+", text) or not re.match(r"[A-Za-z]", text):
         return False
     if re.search(r"/(?!\d)", text):
         return False  # CloudWeGo/Kitex, a/b: a path or a choice, not one name (HTTP/2 is one)

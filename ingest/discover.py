@@ -247,11 +247,13 @@ def discover_concepts(
     for key in set(joined) & set(seen_in):
         surface[key].update(joined[key])
         seen_in[key] |= joined_in[key]
-    mentions, _ = _recurrence({k: surface[k] for k in structural if k in surface}, passages)
+    mentions, times = _recurrence({k: surface[k] for k in structural if k in surface}, passages)
     discovered: list[Concept] = []
     taken = {alias_key(a) for c in updated for a in c.aliases}
     for key, passages_seen in sorted(seen_in.items()):
-        if (len(passages_seen) < min_passages and key not in partner) or key in taken:
+        # in the text, not only in its heading: two passages, or one section that keeps using it
+        recurring = max(len(passages_seen), mentions[key]) >= min_passages or (key.isascii() and times[key] >= 3)
+        if (not recurring and key not in partner) or key in taken:
             continue
         if in_code[key] > sum(surface[key].values()) and key not in partner:
             continue  # mostly quoted from code: an identifier of an example, not a concept
@@ -261,8 +263,9 @@ def discover_concepts(
         if (key in uncued and key not in cued and key not in repositories and key not in partner
                 and not structural[key] and not talked_about):
             continue
-        needed = 3 if not key.isascii() else 2
-        if structural[key] and key not in cued and key not in partner and mentions[key] < needed:
+        # Chinese terms need one mention more: a heading with its first sentence is not yet a term of the corpus
+        if structural[key] and key not in cued and key not in partner and (
+                (times[key] < 3 and mentions[key] < 2) or (not key.isascii() and (mentions[key] < 3 or times[key] < 4))):
             continue  # a heading or a bold phrase said once is not yet a concept of this corpus
         plain = [s for s, _ in surface[key].most_common() if "/" not in s]
         name = plain[0] if plain else surface[key].most_common(1)[0][0]
@@ -360,17 +363,17 @@ def _chinese_term(term: str, matcher: ConceptMatcher) -> bool:
     return True
 
 
-def _recurrence(keys: dict[str, Counter], passages: list[Passage]) -> tuple[Counter, dict[str, set[str]]]:
-    """How many passages mention each candidate (by any of its surfaces), and in which documents."""
+def _recurrence(keys: dict[str, Counter], passages: list[Passage]) -> tuple[Counter, Counter]:
+    """How many passages mention each candidate (by any of its surfaces), and how many times in all."""
     names = [Concept(id=key, name=key, type="concept", aliases=tuple(forms)) for key, forms in keys.items()]
     matcher = ConceptMatcher(names)
     count: Counter = Counter()
-    docs: dict[str, set[str]] = defaultdict(set)
+    total: Counter = Counter()
     for passage in passages:
-        for key in {m.concept_id for m in matcher.find(passage.text)}:
-            count[key] += 1
-            docs[key].add(passage.doc)
-    return count, docs
+        found = [m.concept_id for m in matcher.find(passage.text)]
+        total.update(found)
+        count.update(set(found))
+    return count, total
 
 
 def _vote(votes: Counter, fallback: str = "library") -> str:

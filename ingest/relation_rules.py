@@ -384,6 +384,15 @@ RULES: tuple[Rule, ...] = (
         counter=("{Kratos:framework} 的 {Consul:platform} 配置要单独写。",),
     ),
     Rule(
+        "part-named-after-genitive", "part_of",
+        r"<s>(?:中的|里的|内置的|自带的|提供的|的)<s>(?:一个|一款|一套)?<s>[^，,。；;：:、()（）的\s]{0,8}?(?:工具|组件|模块|插件|脚手架|子项目|网络库)<s>",
+        direction="B->A", sources=SOFTWARE, targets=COMPONENT,
+        examples=("左侧是 {Hertz:framework} 的代码生成工具 {Hz:tool}，它可以生成项目骨架。",
+                  "{Kratos:framework} 自带的命令行工具 {kratos-cli:tool} 用于创建项目。"),
+        counter=("{Kratos:framework} 的组件和 {Consul:platform} 的配置要分开写。",
+                 "{Hertz:framework} 的工具和 {Kitex:framework} 一样好用。"),
+    ),
+    Rule(
         "includes-features", "implements", r"<adv>(?:包括|包含|提供了?|内置了?)<s>",
         after=r"<s>(?:等)?<s>(?:在内的)?<s>(?:多个|几个|多种)?<s>(?:组件|模块|功能|能力|特性|机制)",
         sources=SOFTWARE, targets=IDEA,

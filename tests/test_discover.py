@@ -111,3 +111,63 @@ def test_a_bad_user_lexicon_names_the_file_and_line(tmp_path):
     bad.write_text("Quokka\tfrawework\tQuokka\n", "utf-8")
     with pytest.raises(InputError, match=r"bad.tsv:1: type='frawework'"):
         load_lexicon(bad)
+
+
+# A second made-up corpus: the names are marked by structure (headings, links, bold), not by cue words.
+STRUCTURED = """# Numbat 服务框架
+
+## Burrow Buffer
+
+### 为什么需要 Burrow Buffer ?
+
+Numbat 的网络层需要一种新的缓冲区。Burrow Buffer 基于链表实现，读写并行无锁。
+
+### Burrow Buffer 的优势
+
+相比 bytes.Buffer，Burrow Buffer 减少了一次拷贝。
+
+## 使用 QZIP 压缩响应
+
+Numbat 默认用 QZIP 压缩大响应；QZIP 在文本上压缩率更高。压测代码见 [numbat-benchmark](https://github.com/acme/numbat-benchmark)。
+
+## 内部案例：冷热分流
+
+冷热分流把热点请求和冷数据请求拆到不同的实例组。冷热分流上线后，缓存命中率提升明显。
+
+| 参数 | 默认值 |
+| --- | --- |
+| default | 10 |
+| ReadFinish | true |
+
+### 安装
+
+冷热分流默认关闭。在 **Numbat** 里调用 `hlog.Info` 打印日志，详见 [issue](https://github.com/acme/numbat/issues/1)。
+
+## 结语
+
+冷热分流和 Burrow Buffer 都来自 [numbat-benchmark](https://github.com/acme/numbat-benchmark) 的压测结论。痛点很多，结语也写在这里。
+"""
+
+
+@pytest.fixture(scope="module")
+def structured():
+    _, found = discover_concepts(_passages(STRUCTURED, "n.md"), load_lexicon())
+    return {c.name: c for c in found}
+
+
+def test_a_term_defined_under_its_own_heading_is_a_concept(structured):
+    assert structured["Burrow Buffer"].type == "concept"  # a multi-word name, no cue: a concept
+
+
+def test_the_key_term_of_a_heading_is_a_concept(structured):
+    assert "冷热分流" in structured  # "内部案例：冷热分流", then used in the text
+    assert "QZIP" in structured  # "使用 QZIP 压缩响应": an acronym the heading is about
+
+
+def test_a_link_text_naming_a_repository_is_a_concept(structured):
+    assert "numbat-benchmark" in structured
+
+
+def test_table_cells_everyday_words_and_section_names_are_not_concepts(structured):
+    names = set(structured)
+    assert not names & {"default", "ReadFinish", "issue", "hlog.Info", "结语", "痛点", "安装", "参数"}
