@@ -255,6 +255,9 @@ def discover_concepts(
         recurring = max(len(passages_seen), mentions[key]) >= min_passages or (key.isascii() and times[key] >= 3)
         if (not recurring and key not in partner) or key in taken:
             continue
+        if (_everyday_word(surface[key].most_common(1)[0][0]) and key not in repositories and key not in partner
+                and not structural[key] and not (kind[key].keys() & {"framework", "library", "tool", "platform"})):
+            continue  # "Payload 协议", "Origin 字段": an everyday English word before a cue names no product
         if in_code[key] > sum(surface[key].values()) and key not in partner:
             continue  # mostly quoted from code: an identifier of an example, not a concept
         shown = surface[key].most_common(1)[0][0]
@@ -306,6 +309,11 @@ def _identifier_like(name: str, matcher: ConceptMatcher) -> bool:
         return False
     rest = parts[1:] if matcher.lookup(parts[0]) else parts
     return all(p.isupper() or p.isdigit() or _zipf(p.lower()) >= 3.0 for p in rest)
+
+
+def _everyday_word(name: str) -> bool:
+    """A single English word common in general text (Payload, Binary, Origin; not Netpoll, Frugal)."""
+    return _name_form(name) in ("word", "short") and _zipf(name.lower()) >= 3.3
 
 
 def _name_form(name: str) -> str:

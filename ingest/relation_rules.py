@@ -649,7 +649,7 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
-        "based-on", "uses", r"<adv>(?:基于|基於|构建于|建立在|建立于|构建在|采用|选用)<obj>",
+        "based-on", "uses", r"<adv>(?:基于|基於|构建于|建立在|建立于|构建在|采用|选用)(?![^，,。；;]*?(?:在|做|来))<obj>",
         after=r"(?:<s>(?:之上|为基础|为底座|实现|构建|开发|封装|打造))?",
         examples=(
             "{Kratos:framework} 的传输层基于 {gRPC:protocol} 实现。",
@@ -657,6 +657,7 @@ RULES: tuple[Rule, ...] = (
         ),
         counter=(
             "{Kratos:framework} 不是基于 {gRPC:protocol} 实现的。",
+            "{gRPC:protocol} 可采用流控在传输层面做{流量限制:pattern}。",
             "未来 {Kratos:framework} 将基于 {QUIC:protocol} 实现传输层。",
             "{Kratos:framework}、{gRPC:protocol}、{Consul:platform} 是本文用到的组件。",
         ),
