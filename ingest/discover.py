@@ -445,6 +445,8 @@ def _clean_zh(text: str) -> str:
     text = re.sub(r"^(使用|采用|基于|通过|利用|引入|实现|支持|如|即|的|和|与|及|或)+", "", text)
     if re.search(r"(示例|配置|代码|文件|方式|流程|步骤|说明|版本|场景|阶段|结果|对比|实践|部分)$", text):
         return ""  # "服务注册示例(Spring Boot)" names an example, not a term
+    if re.search(r"(结构体|接口|函数|方法|字段|类型|变量|参数|路径|目录|对象|实例|命令|选项|指针|对应)$", text):
+        return ""  # "对应结构体(pollDesc)", "路径(tmpfs)": a kind of code object glossed with its name
     return text if 2 <= len(text) <= 5 else ""
 
 
