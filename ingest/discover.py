@@ -50,7 +50,7 @@ _TYPE_CUES = (
     ("platform", ("平台", "数据库", "集群", "引擎", "服务器", "platform")),
     ("library", ("库", "包", "SDK", "客户端", "library")),
     ("language", ("语言",)),
-    ("concept", ("特性", "机制", "技术", "指令集", "编译", "算法")),
+    ("concept", ("特性", "机制", "指令集", "算法")),
 )
 # Acronyms that name measures, units or everyday computing, not a concept a reader looks up.
 _GENERIC_ACRONYMS = frozenset(
@@ -363,6 +363,8 @@ def _chinese_term(term: str, matcher: ConceptMatcher) -> bool:
         return False
     if _SECTION_WORD.search(term) or matcher.find(term):
         return False
+    if re.search(r"(工具|框架|库|组件|模块|插件|接口)$", term):
+        return False  # 命令行工具, 扩展接口: a kind of thing, not one thing
     words = jieba.lcut(term, HMM=False)
     if max(len(w) for w in words) < 2:
         return False  # 占比: single characters, not a compound of words

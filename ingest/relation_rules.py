@@ -310,6 +310,13 @@ RULES: tuple[Rule, ...] = (
         counter=("{Hertz:framework} 是 {Gin:framework} 的替代框架。",),
     ),
     Rule(
+        "open-sourced-under", "part_of", r"[，,]?<s>(?:已经|已|也)?<s>(?:正式)?<s>(?:在|于|加入)<s>",
+        after=r"<s>(?:社区)?<s>(?:正式|全面)?<s>(?:开源|发布|孵化)(?!之|以|后|前)", sources=COMPONENT, targets=COMPONENT,
+        examples=("高性能 HTTP 框架 {Hertz:framework}，已在 {CloudWeGo:framework} 正式开源啦！",),
+        counter=("{Hertz:framework} 在 {Kubernetes:platform} 上部署。",
+                 "{Hertz:framework} 在 {Gin:framework} 开源之后才出现。"),
+    ),
+    Rule(
         "project-of-genitive", "part_of", r"<s>(?:开源的|推出的|旗下的|下的|生态中的|生态里的|家族的|体系中的|孵化的)<s>",
         direction="B->A", sources=COMPONENT, targets=COMPONENT,
         examples=("{CloudWeGo:tool} 旗下的 {Hertz:framework} 已经在生产环境大规模使用。",),
