@@ -45,7 +45,8 @@ _ROADMAP = re.compile(
 # Questions and conditions assert nothing: "A 是否支持 B？", "如果 A 能直接对接 B".
 _UNASSERTED = re.compile(r"[?？]\s*$|是否|能否|可否|吗\s*[。.]?\s*$|如果|假如|假设|倘若|要是|若(?!干)|\bif\b", re.I)
 # "为 A 提供…", "把 A 接入…": A is not the subject of what follows, so a directed cue does not start at A.
-_OBJECT_MARK = re.compile(r"(?:(?<![作成认])为|给|向|对|把|将)\s*$")
+# "基于 A 的 B": A is what B is built on, the object of 基于, never the subject of another cue
+_OBJECT_MARK = re.compile(r"(?:(?<![作成认])为|给|向|对|把|将|基于|基於|构建于|建立在|建立于)\s*$")
 # A verb before a list makes the list its object ("支持 Saga、TCC 等模式"): the list is not a subject.
 _OBJECT_VERB = re.compile(r"使用|采用|支持|包括|包含|提供|基于|通过|集成|对比|比较|对接|接入|选择|选用|例如|比如|诸如|(?<!所)有|用|如")
 _HEAD_TAIL = re.compile(r"\s*(?:系统|工具|框架|库|组件|平台|中间件|服务|协议|方案|技术|产品|软件|模型|算法|机制|策略|实现|方式|类型){0,2}\s*$")

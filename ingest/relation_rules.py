@@ -588,6 +588,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "better-than", "alternative_to", r"<any>(?:比|优于|胜过|强于|快于|不如)<s>",
+        before=r"(?:^|(?<![的\s]))\s*",  # "长连接的水平扩展能力不如 B": A only qualifies what is compared
         after=r"(?:<s>(?:更|还|要|快|慢|好|差|高|低|轻|重|少|多|稳|简单|复杂|[\d.]+))?", negated=True,
         examples=(
             "{sonic:library} 比 {easyjson:library} 快了将近一倍。",
@@ -627,9 +628,10 @@ RULES: tuple[Rule, ...] = (
         "idea-based-on", "implements", rf"<s>(?:开发|构建|实现|打造|封装)?的(?:[^{_PUNCT}的]{{0,6}}?的?)?<s>",
         before=r"(?:基于|构建于|建立在|建立于)\s*", sources=SOFTWARE | {"platform"}, targets=IDEA,
         # the idea is the head of its phrase, not the modifier of a product ("基于 Netpoll 的 RPC 框架")
-        after=r"(?!\s*(?:框架|库|工具|系统|平台|组件|服务|中间件|引擎|SDK|客户端|服务端|代理))",
+        after=r"(?!\s*(?:框架|库|工具|系统|平台|组件|服务|中间件|引擎|SDK|客户端|服务端|代理|扩展|插件|模块|方案|实现))",
         examples=("这里用的是基于 {Redis:platform} 的{分布式锁:pattern}。",),
-        counter=("这里用的是基于 {Redis:platform} 的{分布式锁:pattern}吗？",),
+        counter=("这里用的是基于 {Redis:platform} 的{分布式锁:pattern}吗？",
+                 "基于 {OpenTelemetry:tool} 的{可观测性:concept}扩展。"),
     ),
     Rule(
         "used-by", "uses", r"<adv>被<adv>", after=r"<s>(?:[^\s，,。；;]{0,4}?)(?:使用|依赖|调用|采用|引用|集成)", direction="B->A",
@@ -729,7 +731,7 @@ RULES: tuple[Rule, ...] = (
         # the feature is the head of the phrase: it ends the heading or clause, joins a list, or is followed by
         # what is done with it ("Prometheus 指标暴露", "Loki日志聚合"), not by another noun ("性能测试报告")
         after=r"\s*(?:$|[，,。；;：:!！?？)）(（]|与|和|及|、|实践|实战|实操|详解|解析|原理|机制|配置|集成|接入|暴露|采集|聚合|上报|能力|功能|支持)",
-        sources=COMPONENT, targets=IDEA, exclude=ACTIVITIES,
+        sources=COMPONENT, targets=IDEA, exclude=ACTIVITIES | {"interface"},
         examples=(
             "## {Kratos:framework}{熔断:pattern}与弹性策略实操",
             "### {Prometheus:tool} {指标:concept}暴露",
