@@ -198,6 +198,14 @@ RULES: tuple[Rule, ...] = (
         counter=("这个服务由{Kitex:framework}和{Hertz:framework}分别处理，不能混用组件。",),
     ),
     Rule(
+        "architecture-parts", "part_of",
+        r"(?P<first>[^，,。；;：:]{1,30}?)的?(?:整体|核心|总体)?(?:架构|组成|结构|组件|模块|子项目)(?:主要|大致|大体|一共|共)?"
+        r"(?:包括|包含|分为|划分为|由)[^：:。；;]{0,10}[：:](?P<second>[^。；;]{2,120})",
+        where="span", direction="B->A",
+        examples=("{Kitex:framework} 的架构主要包括四个部分：{Kitex Tool:tool}、Second Party Pkg。",),
+        counter=("{Kitex:framework} 的架构和 {Hertz:framework} 相似：都分层。",),
+    ),
+    Rule(
         "such-as-software", "implements",
         r"(?P<first>[^，,。；;：:（(]{1,30}?)\s*[（(]\s*(?:如(?![何果下此今])|比如|例如|譬如|像|包括|e\.g\.,?|such as)\s*(?P<second>[^）)]{1,60})",
         where="span", direction="B->A", sources=SOFTWARE, targets=frozenset({"concept"}),
@@ -648,6 +656,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "based-on-the", "uses", rf"<s>(?:开发|构建|实现|打造|编写|封装)?的(?:[^{_PUNCT}的]{{0,6}}?的?)?<s>", before=r"(?:基于|构建于|建立在|建立于)\s*",
         direction="B->A", targets=COMPONENT | PROTOCOL | IDEA,
+        after=r"(?!\s*(?:实现|扩展|插件|版本|适配))",  # "基于 Netpoll 的 HTTP/2 实现": an implementation of B, not B
         examples=(
             "基于 {Netpoll:library} 的 {Kitex:framework} 在长连接场景下表现很好。",
             "团队内部用的是基于 {Kratos:framework} 封装的 {kratos-layout:tool} 脚手架。",
