@@ -408,6 +408,24 @@ RULES: tuple[Rule, ...] = (
                  "{Hertz:framework} 的工具和 {Kitex:framework} 一样好用。"),
     ),
     Rule(
+        "has-property", "implements", r"<adv>(?:具有|具备|拥有|有着)<obj>",
+        after=r"<s>(?:的)?<s>(?:特点|特性|能力|优势|功能|机制)", sources=COMPONENT | PROTOCOL, targets=IDEA,
+        examples=("{Shmipc:library} 具有{零拷贝:concept}的特点。",),
+        counter=("{Shmipc:library} 不具有{零拷贝:concept}的特点。", "{Shmipc:library} 具有{零拷贝:concept}无法比拟的速度。"),
+    ),
+    Rule(
+        "core-is", "implements", r"<s>(?:的)?(?:核心|内核|本质)(?:上)?<be><s>(?:一个|一种)?<s>",
+        sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=("{Netpoll:library} 核心是 {Reactor:pattern} 事件监听调度器。",),
+        counter=("{Netpoll:library} 的核心不是 {Reactor:pattern}。",),
+    ),
+    Rule(
+        "core-is-component", "uses", r"<s>(?:的)?(?:核心|内核|底座)(?:组件|模块)?<be><s>(?:一个|一种)?<s>",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{Kitex:framework} 的核心是 {Netpoll:library}。",),
+        counter=("{Kitex:framework} 的核心不是 {Netpoll:library}。",),
+    ),
+    Rule(
         "includes-features", "implements", r"<adv>(?:包括|包含|提供了?|内置了?)<s>",
         after=r"<s>(?:等)?<s>(?:在内的)?<s>(?:多个|几个|多种)?<s>(?:组件|模块|功能|能力|特性|机制)",
         sources=SOFTWARE, targets=IDEA,
