@@ -269,6 +269,12 @@ RULES: tuple[Rule, ...] = (
     ),
     # ---- a coordinated pair and what follows it: "A 与 B 集成", "A 和 B 的区别" ----
     Rule(
+        "mutually-exclusive", "alternative_to", r"<s>(?:和|与|及)<s>",
+        after=r"[^，,。；;]{0,10}?(?:不能|无法|不可|不可以)(?:同时)(?:启用|使用|开启|配置|生效)", negated=True,
+        examples=("{异常重试:pattern} 和 {备用请求:pattern} 在一个方法上不能同时启用。",),
+        counter=("{异常重试:pattern} 和 {备用请求:pattern} 可以同时启用。",),
+    ),
+    Rule(
         "integrate-with", "integrates_with",
         r"<s>(?:<adv>(?:支持|可以|能够|可|能|需要)<s>)?(?:与|和|同|跟)<s>",
         after=r"<s>(?:之间)?(?:的)?<s>(?:可以|能够|进行|做)?<s>(?:无缝)?(?:集成|对接|整合|打通|互通|互操作|结合使用|配合使用|搭配使用|协同工作|联动)",
@@ -426,6 +432,20 @@ RULES: tuple[Rule, ...] = (
         counter=("{Kitex:framework} 的核心不是 {Netpoll:library}。",),
     ),
     Rule(
+        "launches", "part_of",
+        r"<s>(?:正式)?(?:官宣|推出|发布|开源)(?:了)?<s>(?:新一代|全新的?|自研的?)?<s>[^，,。；;：:、]{0,12}?(?:框架|库|项目|组件|工具|网络库)<s>",
+        direction="B->A", sources=COMPONENT, targets=COMPONENT,
+        examples=("{CloudWeGo:framework} 正式开源了新一代 RPC 框架 {Volo:framework}。",),
+        counter=("{Kitex:framework} 发布了新版本，{Frugal:library} 默认开启。",
+                 "{Kitex:framework} 未来会推出新的框架 {Volo:framework}。"),
+    ),
+    Rule(
+        "supported-are", "implements", r"<s>(?:支持|提供)的<s>[^，,。；;：:的]{0,8}?(?:有|包括|包含|是)<s>",
+        sources=COMPONENT, targets=IDEA | PROTOCOL,
+        examples=("{Kitex:framework} 支持的传输协议有 {TTHeader:protocol}、HTTP2。",),
+        counter=("{Kitex:framework} 不支持的传输协议有 {TTHeader:protocol}。",),
+    ),
+    Rule(
         "includes-features", "implements", r"<adv>(?:包括|包含|提供了?|内置了?)<s>",
         after=r"<s>(?:等)?<s>(?:在内的)?<s>(?:多个|几个|多种)?<s>(?:组件|模块|功能|能力|特性|机制)",
         sources=SOFTWARE, targets=IDEA,
@@ -460,7 +480,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "measures", "measures",
-        r"<adv>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集|统计)了?<obj>",
+        r"<adv>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集|统计|压测|评测|追踪和比较|比较)了?<obj>",
         examples=(
             "{pprof:tool} 可以快速定位{goroutine 泄漏:concept}。",
             "{Prometheus:tool} 负责采集服务的{延迟分位数:concept}。",
