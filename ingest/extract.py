@@ -43,7 +43,8 @@ _ROADMAP = re.compile(
     re.I,
 )
 # Questions and conditions assert nothing: "A 是否支持 B？", "如果 A 能直接对接 B".
-_UNASSERTED = re.compile(r"[?？]\s*$|是否|能否|可否|吗\s*[。.]?\s*$|如果|假如|假设|倘若|要是|若(?!干)|\bif\b", re.I)
+# "如果说 A 是…，那么 B 是…" asserts both halves: a rhetorical 如果说, not a condition
+_UNASSERTED = re.compile(r"[?？]\s*$|是否|能否|可否|吗\s*[。.]?\s*$|如果(?!说)|假如|假设|倘若|要是|若(?!干)|\bif\b", re.I)
 # "为 A 提供…", "把 A 接入…": A is not the subject of what follows, so a directed cue does not start at A.
 # "基于 A 的 B": A is what B is built on, the object of 基于, never the subject of another cue
 _OBJECT_MARK = re.compile(r"(?:(?<![作成认])为|给|向|对|把|将|基于|基於|构建于|建立在|建立于)\s*$")

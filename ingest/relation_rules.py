@@ -198,6 +198,14 @@ RULES: tuple[Rule, ...] = (
         counter=("这个服务由{Kitex:framework}和{Hertz:framework}分别处理，不能混用组件。",),
     ),
     Rule(
+        "protects-against", "solves",
+        r"^\s*(?:如果说)?(?P<first>[^，,。；;是]{1,12}?)(?:是|可以|能够|通过)[^。；;]{0,30}?[，,]\s*(?:以|从而|进而|来)"
+        r"(?:防止|避免|缓解|应对|解决)(?P<second>[^，,。；;]{1,12})",
+        where="span",
+        examples=("{熔断:pattern}是从客户端出发保护调用链，以防止系统{雪崩:concept}。",),
+        counter=("{熔断:pattern}是从客户端出发保护调用链，以防止系统过载，{雪崩:concept}另说。",),
+    ),
+    Rule(
         "architecture-parts", "part_of",
         r"(?P<first>[^，,。；;：:]{1,30}?)的?(?:整体|核心|总体)?(?:架构|组成|结构|组件|模块|子项目)(?:主要|大致|大体|一共|共)?"
         r"(?:包括|包含|分为|划分为|由)[^：:。；;]{0,10}[：:](?P<second>[^。；;]{2,120})",
