@@ -235,7 +235,12 @@ def _blocked(text: str) -> bool:
     return bool(_ROADMAP.search(text) or _UNASSERTED.search(text))
 
 
+_MAX_SENTENCE = 600  # characters; a longer run without a full stop is data or a list, not a sentence
+
+
 def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    if len(sentence) > _MAX_SENTENCE:
+        return  # pairing every mention with the next is quadratic in such a run, and states nothing
     text = _clean(sentence, matcher)
     if _blocked(text):
         return
