@@ -98,6 +98,11 @@ def find_files(paths: list[str | Path]) -> tuple[list[tuple[Path, Path]], list[P
         else:
             # A file named on the command line is read wherever it points: the user chose it.
             candidates, inside = [(path, path.parent)], None
+            reason = _not_regular(mode) or (
+                None if path.suffix.lower() in readable else f"no reader for this file type (gokg reads {', '.join(sorted(readable))})")
+            if reason:
+                problems.append(Problem(str(path), reason))
+                continue
         for file, root in candidates:
             if file.suffix.lower() not in readable:
                 continue

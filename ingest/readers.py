@@ -227,8 +227,7 @@ def _detected(data: bytes) -> tuple[str, str]:
             return _reject_control(data.decode(best.encoding)), best.encoding
         except (UnicodeDecodeError, LookupError):
             pass
-    guess = f" (best guess {best.encoding}, not confident)" if best is not None else ""
-    raise ValueError(f"undecodable bytes: not UTF-8, UTF-16, GB18030, Big5 or another encoding gokg can tell{guess}; "
+    raise ValueError("undecodable bytes: not UTF-8, UTF-16, GB18030, Big5 or another encoding gokg can tell; "
                      "save it as UTF-8")
 
 
