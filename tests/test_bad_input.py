@@ -1,0 +1,167 @@
+"""Bad input, generated here: no traceback, no hang, the good files indexed, nothing of the user's lost.
+
+The bad files (FIFO, socket, symlinks to devices and outside the folder, 600,000 nested <div>, a 10 MB
+line, stray bytes, legacy encodings, boilerplate-only articles, ...) come from
+``benchmarks/probe_bad_inputs.py``, which prints the same checks as totals. The ingest runs the real CLI
+in a subprocess under a timeout, so a hang fails the test instead of stalling it.
+"""
+from __future__ import annotations
+
+import errno
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("probe_bad_inputs", ROOT / "benchmarks" / "probe_bad_inputs.py")
+probe = importlib.util.module_from_spec(_spec)
+sys.modules["probe_bad_inputs"] = probe  # dataclasses look their module up by name
+_spec.loader.exec_module(probe)
+
+
+@pytest.fixture(scope="module")
+def bad_corpus(tmp_path_factory):
+    """One folder with a good article and every bad file, ingested once by the CLI."""
+    tmp = tmp_path_factory.mktemp("bad")
+    folder, outside, index = tmp / "corpus", tmp / "outside", tmp / "index"
+    made = probe.make_corpus(folder, outside, probe.BAD_FILES)
+    before = probe.snapshot(folder, outside)
+    run = probe.gokg("ingest", str(folder), "--index", str(index))
+    return made, run, index, before, probe.snapshot(folder, outside)
+
+
+def test_ingest_of_bad_files_finishes_without_a_traceback(bad_corpus):
+    made, run, index, before, after = bad_corpus
+    assert run.code is not None, f"hang: gokg ingest ran over {probe.TIMEOUT} s"
+    assert not run.traceback, run.stderr
+    assert run.code == 0, run.stderr
+    assert len(made) >= len(probe.BAD_FILES) - 2  # FIFOs and sockets exist wherever this suite runs
+
+
+def test_every_bad_file_is_skipped_or_kept_as_expected_and_said(bad_corpus):
+    made, run, index, before, after = bad_corpus
+    files = probe.indexed_files(index)
+    assert "good.md" in files
+    wrong = {case.name: probe.check_ingest(case, run, index, before, after) for case in made}
+    assert {name: problems for name, problems in wrong.items() if problems} == {}
+
+
+def test_what_gokg_says_about_each_kind(bad_corpus):
+    made, run, index, before, after = bad_corpus
+    said = {line.split(": ", 1)[0].rsplit("/", 1)[-1]: line.split(": ", 1)[1]
+            for line in run.stdout.splitlines() if line.startswith(("skipped", "warning"))}
+    expected = {
+        "pipe.md": "a named pipe (FIFO), not a regular file: not read",
+        "zero.md": "a symlink to /dev/zero, outside",
+        "random.txt": "a symlink to /dev/urandom, outside",
+        "private.md": "outside",
+        "nested_div.html": "HTML nested 600,002 elements deep",
+        "one_line.txt": "line 1 has 8,000,000 characters",
+        "huge.md": "too large (21.0 MB > 20 MB",
+        "stray_ff.md": "1 undecodable byte replaced with U+FFFD (decoded as utf-8)",
+        "one_nul.md": "1 NUL byte removed",
+        "not_utf16.md": "2 undecodable bytes replaced",
+        "posted_in.md": "only boilerplate ('Posted in Go, microservices'): no passage indexed",
+    }
+    for name, reason in expected.items():
+        assert reason in said[name], (name, said[name])
+
+
+def test_nothing_outside_gokgs_own_files_is_changed(bad_corpus):
+    made, run, index, before, after = bad_corpus
+    assert before == after and len(before) > len(made)
+
+
+def test_decoded_texts_are_not_mojibake(bad_corpus):
+    made, run, index, before, after = bad_corpus
+    texts = "\n".join(probe.passage_texts(index))
+    for text in probe.EXPECTED_TEXT.values():
+        assert text in texts
+    assert "私人笔记" not in texts  # the symlink out of the folder was not followed
+
+
+def test_the_good_article_is_searchable(bad_corpus):
+    made, run, index, before, after = bad_corpus
+    found = probe.gokg("search", "熔断器 雪崩", "--json", "-k", "10", "--index", str(index))
+    assert found.code == 0 and not found.traceback
+    assert "good.md" in [hit["doc"] for hit in json.loads(found.stdout)["hits"]]
+
+
+# -- mistakes on the command line ---------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def cli_index(tmp_path_factory):
+    from gokg import KnowledgeBase
+
+    index = tmp_path_factory.mktemp("cli") / "index"
+    KnowledgeBase.build([ROOT / "seeds"], index, encoder="hash")
+    return index
+
+
+def _main(monkeypatch, capsys, *argv: str) -> tuple[int, str, str]:
+    """Run ``gokg ARGV`` in this process, through the entry point users run; (exit code, stdout, stderr)."""
+    from gokg.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["gokg", *argv])
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    out, err = capsys.readouterr()
+    return exit_.value.code, out, err
+
+
+def test_each_user_mistake_is_one_line_and_exit_1(cli_index, tmp_path, monkeypatch, capsys):
+    cases = probe.cli_cases(tmp_path, cli_index)
+    before = probe.snapshot(tmp_path)
+    results = {}
+    for name, argv, _stdin in cases:
+        code, out, err = _main(monkeypatch, capsys, *argv)
+        lines = [line for line in err.splitlines() if line.strip() and not line.startswith("no index at")]
+        results[name] = (code, len(lines), lines[0][:6] if lines else "")
+    assert results == {name: (1, 1, "gokg: ") for name, _, _ in cases}
+    after = probe.snapshot(tmp_path)
+    assert {p: h for p, h in before.items() if "new-index" not in p} == {
+        p: h for p, h in after.items() if p in before and "new-index" not in p}
+
+
+def test_disk_full_while_writing_the_index_is_one_line(tmp_path, monkeypatch, capsys):
+    from gokg.graph import store
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(store, "write_json", full)
+    (tmp_path / "a.md").write_text(probe.ARTICLE, "utf-8")
+    code, out, err = _main(monkeypatch, capsys, "ingest", str(tmp_path / "a.md"), "--index", str(tmp_path / "idx"),
+                           "--encoder", "hash")
+    assert code == 1
+    assert err.strip().startswith("gokg: ") and err.strip().endswith(": No space left on device")
+    assert len(err.strip().splitlines()) == 1 and (tmp_path / "a.md").exists()
+
+
+def test_a_batch_with_one_bad_line_answers_the_rest(cli_index, tmp_path):
+    run, wrong = probe.batch_case(tmp_path, cli_index)
+    assert wrong == [], run.stderr
+
+
+def test_a_utf16_batch_file_is_read(cli_index, tmp_path, monkeypatch, capsys):
+    (tmp_path / "q.txt").write_bytes("saga 补偿\n限流\n".encode("utf-16"))
+    code, out, err = _main(monkeypatch, capsys, "search", "--batch", str(tmp_path / "q.txt"), "--index", str(cli_index))
+    assert code == 0 and [json.loads(line)["query"] for line in out.splitlines()] == ["saga 补偿", "限流"]
+
+
+def test_ui_listens_on_this_machine_unless_told_otherwise(monkeypatch):
+    import subprocess
+
+    from typer.testing import CliRunner
+
+    from gokg.cli import app
+
+    calls = []
+    monkeypatch.setattr(subprocess, "call", lambda argv, env: calls.append(argv) or 0)
+    assert CliRunner().invoke(app, ["ui"]).exit_code == 0
+    exposed = CliRunner().invoke(app, ["ui", "--host", "0.0.0.0"])
+    assert exposed.exit_code == 0 and "anyone who can reach it" in exposed.output
+    addresses = [argv[argv.index("--server.address") + 1] for argv in calls]
+    assert addresses == ["127.0.0.1", "0.0.0.0"]
