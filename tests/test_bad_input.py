@@ -168,3 +168,77 @@ def test_ui_listens_on_this_machine_unless_told_otherwise(monkeypatch):
     assert exposed.exit_code == 0 and "anyone who can reach it" in exposed.output
     addresses = [argv[argv.index("--server.address") + 1] for argv in calls]
     assert addresses == ["127.0.0.1", "0.0.0.0"]
+
+
+# -- the UI on a damaged index and with refused uploads -----------------------------------------------
+APP = str(ROOT / "ui" / "app.py")
+PAGES = ("pages/search.py", "pages/concept.py", "pages/explorer.py", "pages/topics.py", "pages/corpus.py")
+
+
+def _small_corpus(tmp_path: Path) -> tuple[Path, Path]:
+    seeds, uploads = tmp_path / "seeds", tmp_path / "uploads"
+    seeds.mkdir()
+    uploads.mkdir()
+    (seeds / "a.md").write_text("# 熔断\n\nSentinel 实现熔断与限流，保护下游服务。\n", "utf-8")
+    return seeds, uploads
+
+
+@pytest.fixture
+def ui_env(tmp_path, monkeypatch):
+    from gokg import KnowledgeBase
+
+    seeds, uploads = _small_corpus(tmp_path)
+    KnowledgeBase.build([seeds], tmp_path / "idx", encoder="hash")
+    monkeypatch.setenv("GOKG_INDEX", str(tmp_path / "idx"))
+    monkeypatch.setenv("GOKG_SEEDS", str(seeds))
+    monkeypatch.setenv("GOKG_UPLOADS", str(uploads))
+    monkeypatch.setenv("GOKG_ENCODER", "hash")
+    return tmp_path / "idx"
+
+
+@pytest.mark.parametrize("damage, content", [("graph.json", "null"), ("vectors.faiss", "not faiss"),
+                                             ("manifest.json", "[]")])
+def test_every_page_of_a_damaged_index_shows_the_error_and_a_rebuild(ui_env, damage, content):
+    from streamlit.testing.v1 import AppTest
+
+    (ui_env / damage).write_text(content, "utf-8")
+    for page in PAGES:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, at.exception)
+        assert at.error and str(ui_env) in at.error[0].value, page
+        assert [b.label for b in at.button] == ["Rebuild the index"], page
+    at.button(key="rebuild-index").click().run()  # the way out: rebuild, then the page works
+    assert not at.exception and not at.error
+    assert list(at.dataframe[0].value["doc"]) == ["a.md"]
+
+
+def test_a_missing_manifest_offers_a_rebuild_and_never_deletes_the_folder(ui_env, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "mine.txt").write_text("my own notes\n", "utf-8")
+    monkeypatch.setenv("GOKG_INDEX", str(notes))  # a user's folder, not an index
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception and at.error
+    assert (notes / "mine.txt").read_text("utf-8") == "my own notes\n"
+
+
+def test_a_refused_upload_stays_on_screen_after_the_reingest(ui_env, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from gokg.ui import state
+
+    monkeypatch.setattr(state, "MAX_UPLOAD_BYTES", 100)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("pages/corpus.py")
+    at.run()
+    at.file_uploader[0].set_value([("big.md", "熔断".encode("utf-8") * 100, "text/markdown"),
+                                   ("b.md", "# 限流\n\n令牌桶限流。\n".encode("utf-8"), "text/markdown")]).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert "2 files" in at.success[0].value  # b.md was added and the index rebuilt (a rerun)
+    assert [e.value for e in at.error] == [f"big.md: larger than {100 // 2**20} MB"]
