@@ -98,8 +98,9 @@ def find_files(paths: list[str | Path]) -> tuple[list[tuple[Path, Path]], list[P
         else:
             # A file named on the command line is read wherever it points: the user chose it.
             candidates, inside = [(path, path.parent)], None
-            reason = _not_regular(mode) or (
-                None if path.suffix.lower() in readable else f"no reader for this file type (gokg reads {', '.join(sorted(readable))})")
+            reason = _not_regular(mode)
+            if reason is None and path.suffix.lower() not in readable:
+                reason = f"no reader for this file type (gokg reads {', '.join(sorted(readable))})"
             if reason:
                 problems.append(Problem(str(path), reason))
                 continue
@@ -209,6 +210,8 @@ def _boilerplate_only(text: str) -> list[str]:
     """A warning when the boilerplate rules would leave nothing of the article (a one-line ``Copyright ...``)."""
     from .structure import parse_blocks
 
+    if text.count("\n") > 400:  # boilerplate blocks are a few lines each; 400 lines of them are no article
+        return []
     if all(block.kind == "boilerplate" for block in parse_blocks(text)):
         first = text.strip().split("\n", 1)[0][:60]
         return [f"only boilerplate ({first!r}): no passage indexed"]
