@@ -152,23 +152,27 @@ def decode(data: bytes) -> tuple[str, str]:
     ('熔斷器保護下游服務，避免雪崩。', 'big5')
     """
     for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                text = _reject_control(data.decode(encoding))
-            except (UnicodeDecodeError, ValueError):
-                break  # a BOM-looking start that is not: decode the file as if it had none
-            if encoding == "utf-8-sig" or _plausible(text, 0.7):
-                return text, encoding
-            break
+        if not data.startswith(bom):
+            continue
+        text, bad = _decode_replacing(data, encoding)
+        if encoding == "utf-8-sig":
+            if not bad:
+                return _reject_control(text), encoding
+        elif bad <= max(8, len(data) * _FEW_BAD_BYTES) and _unassigned_share(text) <= 0.02:
+            if bad:  # e.g. a file cut in the middle of a character
+                note(f"{bad} undecodable byte{'s' if bad > 1 else ''} replaced with U+FFFD (decoded as {encoding})")
+            return _reject_control(text), encoding
+        # else UTF-8 bytes behind a UTF-16 BOM read as a quarter private-use and unassigned characters
+        break  # decode the file as if it had no BOM
     if b"\x00" in data[:4096] and _looks_like_utf16(data):
-        # UTF-16 without a BOM: NULs in the high bytes of ASCII characters tell the byte order.
+        # UTF-16 without a BOM (or a truncated one): NULs in the high bytes of ASCII tell the byte order.
         encoding = "utf-16-le" if data[1:4096:2].count(0) > data[0:4096:2].count(0) else "utf-16-be"
-        try:
-            text = _reject_control(data.decode(encoding))
-        except (UnicodeDecodeError, ValueError):
-            raise ValueError("binary file (NUL bytes)") from None
-        if not _plausible(text):
-            raise ValueError("binary file (NUL bytes)")
+        text, bad = _decode_replacing(data, encoding)
+        if bad > max(8, len(data) * _FEW_BAD_BYTES) or _readability(text) < _CONFIDENT:
+            raise ValueError("binary file (NUL bytes)")  # "abc\0def\0" read as UTF-16 is rare Han: not text
+        text = _reject_control(text.removeprefix("\ufeff"))
+        if bad:
+            note(f"{bad} undecodable byte{'s' if bad > 1 else ''} replaced with U+FFFD (decoded as {encoding})")
         return text, encoding
     control = len(data) - len(data.translate(None, _CONTROL_BYTES))
     if control > max(len(data) // 50, 2):  # below 0x20 no legacy encoding has a multibyte part: real controls
@@ -190,7 +194,7 @@ def decode(data: bytes) -> tuple[str, str]:
         text, bad = _decode_replacing(data, encoding)
         if bad <= max(8, len(data) * _FEW_BAD_BYTES) and _readability(text) >= _CONFIDENT:
             note(f"{bad} undecodable byte{'s' if bad > 1 else ''} replaced with U+FFFD (decoded as {encoding})")
-            return _reject_control(text), encoding
+            return _reject_control(text.removeprefix("\ufeff")), encoding
     return _detected(data)
 
 
@@ -276,7 +280,7 @@ def _readability(text: str) -> float:
 
     Mojibake (Big5 read as GB18030, GBK read as cp1252) is made of rare characters and scores low.
     """
-    sample = text[:20_000]
+    sample = text[:20_000].replace("\ufffd", "").replace("\ufeff", "")  # replaced bytes are counted apart
     if not sample:
         return 0.0
     from .normalize import _t2s
@@ -300,15 +304,13 @@ def _readability(text: str) -> float:
     return good / len(sample)
 
 
-def _plausible(text: str, share: float = 0.9) -> bool:
-    """Mostly ASCII, CJK ideographs and CJK punctuation: what a Chinese engineering article is made of."""
+def _unassigned_share(text: str) -> float:
+    """Share of private-use, unassigned and surrogate characters: about 0 in real text of any language."""
+    import unicodedata
+
     sample = text[:20000]
-    plain = sum(
-        1 for ch in sample
-        if ch.isascii() or "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
-        or ch in "•·—–…“”‘’"
-    )
-    return plain >= share * max(len(sample), 1)
+    odd = sum(1 for ch in sample if unicodedata.category(ch) in ("Co", "Cn", "Cs"))
+    return odd / max(len(sample), 1)
 
 
 def _reject_control(text: str) -> str:

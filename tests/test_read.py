@@ -240,6 +240,16 @@ def test_a_utf16_bom_on_a_file_that_is_not_utf16_is_not_indexed_as_garbage(tmp_p
     assert docs[0].text.startswith("\ufffd\ufffd熔断器")
 
 
+def test_utf16_in_any_language_truncated_or_with_a_stray_byte(tmp_path):
+    russian = "Привет, мир. Это статья о сервисах.\n"
+    assert decode(russian.encode("utf-16")) == (russian, "utf-16")  # a BOM: any language
+    docs, problems = _read(tmp_path, "cut.txt", ARTICLE.encode("utf-16")[:-1])  # odd length: one byte cut
+    assert docs[0].text.startswith(ARTICLE[:-1]) and list(problems) == [
+        "1 undecodable byte replaced with U+FFFD (decoded as utf-16)"]
+    docs, problems = _read(tmp_path, "bom8.md", b"\xef\xbb\xbf" + ARTICLE.encode()[:6] + b"\xff" + ARTICLE.encode()[6:])
+    assert docs[0].text == ARTICLE[:2] + "\ufffd" + ARTICLE[2:]  # the UTF-8 BOM is not kept as text
+
+
 def test_bytes_no_encoding_reads_well_are_refused_with_the_reason(tmp_path):
     docs, problems = _read(tmp_path, "noise.txt", bytes(range(128, 256)) * 4)
     assert docs == [] and "save it as UTF-8" in next(iter(problems))
