@@ -19,6 +19,14 @@ _NOT_NESTING = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot", "colgroup", "rp", "rt",
 }
+# HTML elements ignore a self-closing slash (<div/> opens a div); SVG and MathML elements (<path/>) honour it.
+_HTML_ELEMENTS = {
+    "a", "abbr", "article", "aside", "b", "big", "blockquote", "body", "button", "canvas", "caption", "center", "cite",
+    "code", "del", "details", "dfn", "div", "dl", "em", "fieldset", "figcaption", "figure", "font", "footer", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "html", "i", "iframe", "ins", "kbd", "label", "legend", "main",
+    "mark", "nav", "noscript", "object", "ol", "pre", "q", "s", "samp", "section", "select", "small", "span", "strike",
+    "strong", "sub", "summary", "sup", "table", "textarea", "tt", "u", "ul", "var", "video", "audio",
+}
 
 _SKIP = {"script", "style", "noscript", "nav", "footer", "header", "form", "aside", "svg", "button", "iframe"}
 _BLOCK = {"p", "div", "section", "article", "main", "blockquote", "figure", "figcaption", "dd", "dt", "body"}
@@ -59,12 +67,15 @@ def _inline(node: Node) -> str:
 def nesting_depth(html: str) -> int:
     """How deep the page's elements nest (an estimate from its tags, in linear time).
 
-    >>> nesting_depth("<div><div><p>a<p>b<br></div></div>"), nesting_depth("<div>" * 5)
-    (2, 5)
+    >>> nesting_depth("<div><div><p>a<p>b<br></div></div>"), nesting_depth("<div>" * 5), nesting_depth("<div/>" * 5)
+    (2, 5, 5)
+    >>> nesting_depth("<svg>" + "<path d='M0 0'/>" * 5 + "</svg>")
+    1
     """
     depth = deepest = 0
     for closing, tag, self_closing in _TAG.findall(html):
-        if tag.lower() in _NOT_NESTING or self_closing:
+        tag = tag.lower()
+        if tag in _NOT_NESTING or (self_closing and tag not in _HTML_ELEMENTS):
             continue
         if closing:
             depth = max(depth - 1, 0)

@@ -337,6 +337,9 @@ def test_deeply_nested_html_is_refused_quickly_and_moderate_nesting_is_read():
 
     with pytest.raises(ValueError, match="nested 50,000 elements deep"):
         html_to_text("<div>x" * 50_000)
+    with pytest.raises(ValueError, match="nested 50,000 elements deep"):
+        html_to_text("<div/>x" * 50_000)  # the slash is ignored: each <div/> opens a div
+    assert html_to_text("<p>图标" + "<svg><path d='M0 0'/></svg>" * 2000 + "</p>") == "图标\n"  # SVG honours it
     text = html_to_text("<div>" * 900 + "<p>熔断器</p>" + "</div>" * 900)  # deeper than Python's recursion limit
     assert text == "熔断器\n"
     nested = html_to_text("<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>")
