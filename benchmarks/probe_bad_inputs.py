@@ -38,6 +38,11 @@ class BadFile:
     expect: str  # "skipped": reported and not indexed; "kept": indexed with a warning; "indexed": read as is
     make: Callable[[Path, Path], None]  # writes the file at the path given; the second path is outside the corpus
 
+    @property
+    def shown(self) -> str:
+        """The name as gokg prints it (bytes that are not UTF-8 as U+FFFD)."""
+        return os.fsencode(self.name).decode("utf-8", errors="replace")
+
 
 def _write(data: bytes) -> Callable[[Path, Path], None]:
     return lambda target, outside: target.write_bytes(data)
@@ -103,6 +108,7 @@ BAD_FILES = [
     BadFile("latin1.txt", "indexed", _write("Café résumé: naïve façade".encode("latin-1"))),
     BadFile("shift_jis.txt", "indexed", _write("サーキットブレーカーはサービスを保護します。".encode("shift_jis"))),
     BadFile("gbk_stray.txt", "kept", _write(_with_stray(ARTICLE.encode("gbk"), b"\xff"))),
+    BadFile("caf\udce9.md", "skipped", _write(ARTICLE.encode("utf-8"))),  # a Latin-1 byte in the name
     BadFile("deep_list.html", "indexed", _write(b"<ul><li>a" * 400 + "<p>熔断器</p>".encode())),
 ]
 EXPECTED_TEXT = {  # what a decoded file must read as (no mojibake)
@@ -195,7 +201,7 @@ def check_ingest(case: BadFile, run: Run, index: Path, before: dict, after: dict
     files = indexed_files(index)
     if "good.md" not in files:
         wrong.append("the good article was not indexed")
-    said = [line for line in run.stdout.splitlines() if f"/{case.name}: " in line]
+    said = [line for line in run.stdout.splitlines() if f"/{case.shown}: " in line]
     if case.expect == "skipped" and (case.name in files or not any(line.startswith("skipped") for line in said)):
         wrong.append("not skipped with a reason")
     if case.expect == "kept" and (case.name not in files or not any(line.startswith("warning") for line in said)):
@@ -280,7 +286,7 @@ def main() -> None:
         for number, case in enumerate(cases):
             folder, outside, index = (tmp / f"case{number}" / part for part in ("corpus", "outside", "index"))
             if not make_corpus(folder, outside, [case]):
-                print(f"{case.name:18} not possible on this system")
+                print(f"{case.shown:18} not possible on this system")
                 continue
             before = snapshot(folder, outside)
             run = gokg("ingest", str(folder), "--index", str(index))
@@ -291,8 +297,8 @@ def main() -> None:
             hangs += run.code is None
             lost += sum(1 for path in before if before[path] != after.get(path))
             failures += bool(wrong)
-            said = next((line for line in run.stdout.splitlines() if f"/{case.name}: " in line), "(indexed, not mentioned)")
-            print(f"{case.name:18} {run.seconds:6.1f} s  {'ok ' if not wrong else 'BAD'}  {said[:110]}")
+            said = next((line for line in run.stdout.splitlines() if f"/{case.shown}: " in line), "(indexed, not mentioned)")
+            print(f"{case.shown:18} {run.seconds:6.1f} s  {'ok ' if not wrong else 'BAD'}  {said[:110]}")
             for problem in wrong:
                 print(f"{'':18}          {problem}")
         if not wanted:

@@ -107,6 +107,10 @@ def find_files(paths: list[str | Path]) -> tuple[list[tuple[Path, Path]], list[P
         for file, root in candidates:
             if file.suffix.lower() not in readable:
                 continue
+            shown = _printable(file)
+            if shown != str(file):  # bytes that are not UTF-8 in the name: it could not be cited or written
+                problems.append(Problem(shown, "the file name is not valid UTF-8: rename the file"))
+                continue
             try:
                 real = os.path.realpath(file, strict=True)
                 mode = os.stat(real).st_mode
@@ -125,6 +129,11 @@ def find_files(paths: list[str | Path]) -> tuple[list[tuple[Path, Path]], list[P
             seen.add(real)
             found.append((file, root))
     return found, problems
+
+
+def _printable(path: Path) -> str:
+    """The path as text that can be printed and written (undecodable name bytes shown as U+FFFD)."""
+    return os.fsencode(path).decode("utf-8", errors="replace")
 
 
 def read_bytes(file: Path, limit: int | None = None) -> bytes:

@@ -65,6 +65,7 @@ def test_what_gokg_says_about_each_kind(bad_corpus):
         "one_nul.md": "1 NUL byte removed",
         "not_utf16.md": "2 undecodable bytes replaced",
         "posted_in.md": "only boilerplate ('Posted in Go, microservices'): no passage indexed",
+        "caf\ufffd.md": "the file name is not valid UTF-8: rename the file",
     }
     for name, reason in expected.items():
         assert reason in said[name], (name, said[name])
