@@ -158,7 +158,7 @@ def decode(data: bytes) -> tuple[str, str]:
         if encoding == "utf-8-sig":
             if not bad:
                 return _reject_control(text), encoding
-        elif bad <= max(8, len(data) * _FEW_BAD_BYTES) and _unassigned_share(text) <= 0.02:
+        elif _few(bad, data) and _unassigned_share(text) <= 0.02:
             if bad:  # e.g. a file cut in the middle of a character
                 note(f"{bad} undecodable byte{'s' if bad > 1 else ''} replaced with U+FFFD (decoded as {encoding})")
             return _reject_control(text), encoding
@@ -168,7 +168,7 @@ def decode(data: bytes) -> tuple[str, str]:
         # UTF-16 without a BOM (or a truncated one): NULs in the high bytes of ASCII tell the byte order.
         encoding = "utf-16-le" if data[1:4096:2].count(0) > data[0:4096:2].count(0) else "utf-16-be"
         text, bad = _decode_replacing(data, encoding)
-        if bad > max(8, len(data) * _FEW_BAD_BYTES) or _readability(text) < _CONFIDENT:
+        if not _few(bad, data) or _readability(text) < _CONFIDENT:
             raise ValueError("binary file (NUL bytes)")  # "abc\0def\0" read as UTF-16 is rare Han: not text
         text = _reject_control(text.removeprefix("\ufeff"))
         if bad:
@@ -192,7 +192,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return chosen
     for encoding in ("utf-8", "gb18030"):
         text, bad = _decode_replacing(data, encoding)
-        if bad <= max(8, len(data) * _FEW_BAD_BYTES) and _readability(text) >= _CONFIDENT:
+        if _few(bad, data) and _readability(text) >= _CONFIDENT:
             note(f"{bad} undecodable byte{'s' if bad > 1 else ''} replaced with U+FFFD (decoded as {encoding})")
             return _reject_control(text.removeprefix("\ufeff")), encoding
     return _detected(data)
@@ -235,14 +235,31 @@ def _detected(data: bytes) -> tuple[str, str]:
                      "save it as UTF-8")
 
 
+def _most_bad_bytes(data: bytes) -> int:
+    return max(8, int(len(data) * _FEW_BAD_BYTES))
+
+
+def _few(bad: int, data: bytes) -> bool:
+    """Whether ``bad`` replaced bytes are a stray few in ``data``, not the sign of another encoding."""
+    return bad <= _most_bad_bytes(data)
+
+
 def _decode_replacing(data: bytes, encoding: str) -> tuple[str, int]:
-    """``data`` decoded with undecodable bytes replaced by U+FFFD, and how many bytes were replaced."""
-    counter = [0]
+    """``data`` decoded with undecodable bytes replaced by U+FFFD, and how many bytes were replaced.
+
+    Gives up (``"", bad``) past more bad bytes than a stray few: noise is not decoded to the end."""
+    counter = [0, _most_bad_bytes(data)]
     token = _BAD_BYTES.set(counter)
     try:
         return data.decode(encoding, errors=_COUNTING), counter[0]
+    except _TooManyBadBytes:
+        return "", counter[0]
     finally:
         _BAD_BYTES.reset(token)
+
+
+class _TooManyBadBytes(UnicodeError):
+    pass
 
 
 _BAD_BYTES: contextvars.ContextVar[list[int] | None] = contextvars.ContextVar("gokg_bad_bytes", default=None)
@@ -252,6 +269,8 @@ def _count_and_replace(error: UnicodeDecodeError) -> tuple[str, int]:
     counter = _BAD_BYTES.get()
     if counter is not None:
         counter[0] += error.end - error.start
+        if counter[0] > counter[1]:
+            raise _TooManyBadBytes("more undecodable bytes than a stray few")
     return "\ufffd", error.end
 
 
