@@ -95,8 +95,8 @@ def ingest(
         f"indexed {report.files} files: {report.passages} passages ({report.embedded} embedded), "
         f"{report.concepts} concepts, {report.relations} relations -> {report.index_dir}"
     )
-    for problem in report.problems:
-        typer.echo(f"skipped {problem.path}: {problem.reason}")
+    for problem in report.problems:  # kept: indexed, with a warning (bytes replaced, only boilerplate)
+        typer.echo(f"{'warning' if getattr(problem, 'kept', False) else 'skipped'} {problem.path}: {problem.reason}")
 
 
 @app.command()
@@ -110,12 +110,22 @@ def search(
     """Search passages; show the concepts the query is about."""
     if batch is None and query is None:
         raise InputError("give a QUERY or --batch FILE")
+    if batch is not None and batch != "-":
+        _check_readable_file(Path(batch))
     kb = _open(index)
     if batch is not None:
-        stream = sys.stdin if batch == "-" else _open_text(batch)
-        for line in stream:
-            if line.strip():
-                _echo_json(_search_json(kb.search(line.strip(), k=k)))
+        failed = 0
+        for number, query, problem in batch_queries(batch):
+            if problem is None:
+                try:
+                    _echo_json(_search_json(kb.search(query, k=k)))
+                    continue
+                except GokgError as exc:
+                    problem = str(exc)
+            failed += 1
+            typer.echo(f"gokg: {'stdin' if batch == '-' else batch} line {number}: {problem}", err=True)
+        if failed:
+            raise typer.Exit(1)  # every other line was answered
         return
     result = kb.search(query or "", k=k)
     if as_json:
@@ -132,11 +142,65 @@ def search(
         typer.echo(f"    {snippet}")
 
 
-def _open_text(path: str):
+def batch_queries(batch: str):
+    """``(line number, query, problem)`` for each non-blank line of a batch file (``-``: stdin), decoded as
+    articles are (UTF-8, UTF-16, GB18030, ...), line by line, so one undecodable line is reported and the
+    rest are answered. ``problem`` is None for a good line."""
+    from gokg.ingest.readers import collect_notes, decode
+
+    stream = sys.stdin.buffer if batch == "-" else open(batch, "rb")
+    with stream:
+        head = stream.peek(4096)[:4096] if hasattr(stream, "peek") else b""
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (b"\x00" in head):
+            # UTF-16 (or binary): lines cannot be split on the byte b"\n"; decode the whole file
+            try:
+                text, _ = decode(stream.read(_MAX_BATCH_BYTES))
+            except ValueError as exc:
+                yield 1, "", str(exc)
+                return
+            lines = [line.encode("utf-8") for line in text.split("\n")]
+        else:
+            lines = stream
+        for number, raw in enumerate(lines, start=1):
+            raw = raw.rstrip(b"\r\n")
+            if not raw.strip():
+                continue
+            try:
+                query = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    with collect_notes() as notes:
+                        query, _ = decode(raw)
+                except ValueError as exc:
+                    yield number, "", str(exc)
+                    continue
+                if notes:  # bytes were replaced: the query is not what was written
+                    yield number, "", "not UTF-8 text (" + "; ".join(notes) + ")"
+                    continue
+            yield number, query.strip(), None
+
+
+_MAX_BATCH_BYTES = 64 * 2**20
+
+
+def _check_readable_file(path: Path) -> None:
+    """One clear line for a path that is not a readable regular file."""
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, not a file")
+    if not path.is_file():
+        raise InputError(f"{path}: not a regular file")
+
+
+def _check_utf8_file(path: Path) -> None:
+    _check_readable_file(path)
+    data = path.read_bytes()
     try:
-        return open(path, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: {exc.strerror}") from None
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"{path}: not UTF-8 text (line {line}, byte {exc.start})") from None
 
 
 def _search_json(result) -> dict:
@@ -217,6 +281,7 @@ def eval_(
     """nDCG@10, Recall@10 and MRR over a judged query set."""
     from gokg import FusionWeights
 
+    _check_utf8_file(queries)
     kb = _open(index)
     runs = {"full": kb.evaluate(queries)}
     if ablation:
@@ -249,8 +314,16 @@ def export(
     index: IndexOption = DEFAULT_INDEX,
 ) -> None:
     """Export the concept graph."""
+    _check_export_target(format, out)
     path = _open(index).export(format, out)
     typer.echo(f"wrote {path}")
+
+
+def _check_export_target(format: str, out: Path) -> None:
+    if format == "neo4j" and out.exists() and not out.is_dir():
+        raise InputError(f"{out}: is a file; neo4j export writes a folder of CSV files (give a folder name)")
+    if format in ("json", "graphml") and out.is_dir():
+        raise InputError(f"{out}: is a folder; give a file name, e.g. {out / ('graph.' + format)}")
 
 
 @app.command()
@@ -302,17 +375,23 @@ DUPLICATES_SHOWN = 20  # a real corpus has hundreds; the text report stays reada
 def ui(
     index: IndexOption = DEFAULT_INDEX,
     port: Annotated[int, typer.Option(help="Port.")] = 8501,
+    host: Annotated[str, typer.Option(
+        help="Address to listen on. The default, 127.0.0.1, is this machine only; 0.0.0.0 lets anyone on the "
+             "network search, upload articles and re-ingest, with no login.")] = "127.0.0.1",
 ) -> None:
-    """Start the Streamlit app on http://localhost:PORT."""
+    """Start the Streamlit app on http://127.0.0.1:PORT (this machine only unless --host says otherwise)."""
     import subprocess
 
     app_file = ui_app()
     env = {**os.environ, "GOKG_INDEX": str(index.resolve())}
-    typer.echo(f"gokg UI on http://localhost:{port}")
+    typer.echo(f"gokg UI on http://{'localhost' if host == '127.0.0.1' else host}:{port}")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: listening on {host}: anyone who can reach it can search, upload and re-ingest "
+                   "(no login)", err=True)
     raise typer.Exit(
         subprocess.call(
             [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.port", str(port),
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+             "--server.address", host, "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             env=env,
         )
     )
@@ -323,6 +402,10 @@ def main() -> None:
         app()  # standalone: usage errors print a short message and exit 2
     except GokgError as exc:
         typer.echo(f"gokg: {exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:  # disk full, read-only folder, no permission: the user's environment, one line
+        where = f"{exc.filename}: " if exc.filename else ""
+        typer.echo(f"gokg: {where}{exc.strerror or exc}", err=True)
         sys.exit(1)
 
 

@@ -14,10 +14,14 @@ def bytes_hash(data: bytes) -> str:
 
 def file_hash(path: Path) -> str:
     """sha256 of a file's bytes, or "" when it cannot be read (then it never looks unchanged)."""
+    digest = hashlib.sha256()
     try:
-        return bytes_hash(Path(path).read_bytes())
+        with open(path, "rb") as handle:  # in chunks: a huge file is hashed without holding it in memory
+            for chunk in iter(lambda: handle.read(2**20), b""):
+                digest.update(chunk)
     except OSError:
         return ""
+    return digest.hexdigest()
 
 
 def text_hash(text: str) -> str:

@@ -117,7 +117,9 @@ class Relation:
 
 @dataclass(frozen=True)
 class Problem:
-    """A file that could not be ingested, and why (shown in the ingest summary)."""
+    """A file that could not be ingested, and why (shown in the ingest summary). ``kept``: the file was
+    indexed anyway and the reason is a warning (a few bad bytes replaced, only boilerplate found)."""
 
     path: str
     reason: str
+    kept: bool = False

@@ -6,9 +6,27 @@ Line numbers of an HTML source therefore refer to this extracted text.
 """
 from __future__ import annotations
 
+import re
+
 from selectolax.lexbor import LexborHTMLParser as HTMLParser, LexborNode as Node
 
-__all__ = ["html_to_text"]
+__all__ = ["html_to_text", "nesting_depth", "MAX_DEPTH"]
+
+MAX_DEPTH = 1_000  # real pages nest a few dozen elements deep
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^<>]*?(/?)>")
+# Elements that never hold others, or that the parser closes by itself when the next one opens.
+_NOT_NESTING = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+    "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody", "tfoot", "colgroup", "rp", "rt",
+}
+# HTML elements ignore a self-closing slash (<div/> opens a div); SVG and MathML elements (<path/>) honour it.
+_HTML_ELEMENTS = {
+    "a", "abbr", "article", "aside", "b", "big", "blockquote", "body", "button", "canvas", "caption", "center", "cite",
+    "code", "del", "details", "dfn", "div", "dl", "em", "fieldset", "figcaption", "figure", "font", "footer", "form",
+    "h1", "h2", "h3", "h4", "h5", "h6", "header", "html", "i", "iframe", "ins", "kbd", "label", "legend", "main",
+    "mark", "nav", "noscript", "object", "ol", "pre", "q", "s", "samp", "section", "select", "small", "span", "strike",
+    "strong", "sub", "summary", "sup", "table", "textarea", "tt", "u", "ul", "var", "video", "audio",
+}
 
 _SKIP = {"script", "style", "noscript", "nav", "footer", "header", "form", "aside", "svg", "button", "iframe"}
 _BLOCK = {"p", "div", "section", "article", "main", "blockquote", "figure", "figcaption", "dd", "dt", "body"}
@@ -26,15 +44,19 @@ def html_to_text(html: str) -> str:
     go run .
     ```
     """
+    depth = nesting_depth(html)
+    if depth > MAX_DEPTH:
+        # lexbor's parser slows down with the square of the nesting (100,000 nested <div> take minutes)
+        raise ValueError(f"HTML nested {depth:,} elements deep (more than {MAX_DEPTH:,}): not a readable page")
     tree = HTMLParser(html)
     root = tree.body or tree.root
     if root is None:
         return ""
+    for item in root.css("li, td, th"):
+        item.insert_before(" ")  # a list or table nested in an item is read as part of its text, words kept apart
     out: list[str] = []
     _walk(root, out)
-    text = "\n".join(out)
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
+    text = re.sub(r"\n{3,}", "\n\n", "\n".join(out))
     return text.strip() + "\n"
 
 
@@ -42,51 +64,99 @@ def _inline(node: Node) -> str:
     return " ".join((node.text(deep=True, separator="") or "").split())
 
 
-def _walk(node: Node, out: list[str]) -> None:
-    inline_parts: list[str] = []
+def nesting_depth(html: str) -> int:
+    """How deep the page's elements nest (an estimate from its tags, in linear time).
 
-    def flush() -> None:
-        text = " ".join("".join(inline_parts).split())
-        if text:
-            out.extend([text, ""])
-        inline_parts.clear()
+    >>> nesting_depth("<div><div><p>a<p>b<br></div></div>"), nesting_depth("<div>" * 5), nesting_depth("<div/>" * 5)
+    (2, 5, 5)
+    >>> nesting_depth("<svg>" + "<path d='M0 0'/>" * 5 + "</svg>")
+    1
+    """
+    depth = deepest = 0
+    for closing, tag, self_closing in _TAG.findall(html):
+        tag = tag.lower()
+        if tag in _NOT_NESTING or (self_closing and tag not in _HTML_ELEMENTS):
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
-    child = node.child
-    while child is not None:
+
+def _walk(root: Node, out: list[str]) -> None:
+    """Append the lines of ``root``'s children to ``out``.
+
+    Iterative, with a stack of open block elements: a page of 100,000 nested ``<div>`` is read in linear
+    time and cannot exhaust Python's recursion limit. Lists and tables read their own rows only (a nested
+    list is part of its item's text), so deep nesting is never read twice.
+    """
+    frames: list[tuple[list[Node | None], list[str]]] = [([root.child], [])]
+    while frames:
+        cursor, inline_parts = frames[-1]
+        child = cursor[0]
+        if child is None:
+            _flush(inline_parts, out)
+            frames.pop()
+            continue
+        cursor[0] = child.next
         tag = child.tag
         if tag == "-text":
             inline_parts.append(child.text_content or "")
         elif tag in _SKIP or tag == "-comment":
             pass
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-            flush()
+            _flush(inline_parts, out)
             title = _inline(child)
             if title:
                 out.extend(["#" * int(tag[1]) + " " + title, ""])
         elif tag == "pre":
-            flush()
+            _flush(inline_parts, out)
             code = (child.text(deep=True, separator="") or "").strip("\n")
             out.extend(["```", *code.split("\n"), "```", ""])
         elif tag in ("ul", "ol"):
-            flush()
-            for item in child.css("li"):
+            _flush(inline_parts, out)
+            for item in _children(child, ("li",)):
                 text = _inline(item)
                 if text:
                     out.append("• " + text)
             out.append("")
         elif tag == "table":
-            flush()
-            for row in child.css("tr"):
-                cells = [_inline(cell) for cell in row.css("th, td")]
+            _flush(inline_parts, out)
+            for row in _rows(child):
+                cells = [_inline(cell) for cell in _children(row, ("th", "td"))]
                 if any(cells):
                     out.append("\t".join(cells))
             out.append("")
         elif tag == "br":
-            flush()
-        elif tag in _BLOCK or tag in ("li", "ul", "ol", "dl", "html"):
-            flush()
-            _walk(child, out)
+            _flush(inline_parts, out)
+        elif tag in _BLOCK or tag in ("li", "dl", "html"):
+            _flush(inline_parts, out)
+            frames.append(([child.child], []))
         else:
             inline_parts.append(child.text(deep=True, separator="") or "")
+
+
+def _flush(inline_parts: list[str], out: list[str]) -> None:
+    text = " ".join("".join(inline_parts).split())
+    if text:
+        out.extend([text, ""])
+    inline_parts.clear()
+
+
+def _children(node: Node, tags: tuple[str, ...]):
+    child = node.child
+    while child is not None:
+        if child.tag in tags:
+            yield child
         child = child.next
-    flush()
+
+
+def _rows(table: Node):
+    """The table's own rows (directly or in thead/tbody/tfoot), not those of tables nested in its cells."""
+    for child in _children(table, ("tr", "thead", "tbody", "tfoot")):
+        if child.tag == "tr":
+            yield child
+        else:
+            yield from _children(child, ("tr",))

@@ -43,7 +43,8 @@ _CODE_START = re.compile(
     r"(kubectl|docker|helm|curl|make|git|wrk|ab|hey|k6|protoc|buf|kratos|terraform|npm|pip|apt-get|go) \S|"
     r"syntax = |message \w+ \{|service \w+ \{|rpc \w+\(|option \w|(SELECT|INSERT|UPDATE|CREATE|DELETE) |@\w+|<[a-zA-Z/!])"
 )
-_CODE_TOKENS = re.compile(r":=|\{\s*$|^\s*\}|;\s*$|\(\)|->|=>|\b(err|nil|ctx)\b|==|!=|\w+\.\w+\(|\w+\(\w*\)")
+# (?<!\w): a name is matched from its start only, so a 10 MB run of letters is scanned once, not once per letter.
+_CODE_TOKENS = re.compile(r":=|\{\s*$|^\s*\}|;\s*$|\(\)|->|=>|\b(err|nil|ctx)\b|==|!=|(?<!\w)\w+\.\w+\(|(?<!\w)\w+\(\w*\)")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -159,10 +160,10 @@ def _split_runs(lines: list[str], chunks: list[tuple[int, int, bool]]) -> list[t
 
 
 def _is_table(rows: list[str]) -> bool:
-    if len(rows) < 2:
+    if len(rows) < 2 or any(len(row.strip()) > 120 for row in rows):
         return False
     cells = [split_cells(row) for row in rows]
-    if any(len(c) < 2 for c in cells) or any(len(row.strip()) > 120 for row in rows):
+    if any(len(c) < 2 for c in cells):
         return False
     if any(_SENTENCE_END.search(row) for row in rows[:1]):
         return False
@@ -183,17 +184,17 @@ def split_cells(row: str) -> list[str]:
 
 def _split_outside_brackets(row: str) -> list[str]:
     """Split on spaces, except inside (…)/（…）: ``高(需拆分 Try/Confirm/Cancel)`` stays one cell."""
-    parts, current, depth = [], "", 0
+    parts, current, depth = [], [], 0
     for ch in row:
         depth += ch in "(（[" and 1 or 0
         depth -= ch in ")）]" and depth > 0 and 1 or 0
         if ch == " " and depth == 0:
             if current:
-                parts.append(current)
-            current = ""
+                parts.append("".join(current))
+            current = []
         else:
-            current += ch
-    return parts + ([current] if current else [])
+            current.append(ch)  # a list: str += is quadratic where CPython cannot extend in place
+    return parts + (["".join(current)] if current else [])
 
 
 def table_cells(text: str) -> tuple[tuple[str, ...], ...]:
@@ -244,7 +245,13 @@ def _classify(chunk: list[str], fenced: bool) -> tuple[str, int] | None:
 
 
 def _is_mermaid_line(line: str) -> bool:
-    return bool(re.search(r"-->|---|==>|-\.->|->>|-->>|\[.*\]|\{.*\}|^\s*(subgraph|end|participant|style|classDef|click)\b", line))
+    if _MERMAID_LINE.search(line):
+        return True
+    # A node shape: [...] or {...}, found with find/rfind (a regex .* would rescan the line from every bracket).
+    return any(-1 < line.find(open_) < line.rfind(close) for open_, close in ("[]", "{}"))
+
+
+_MERMAID_LINE = re.compile(r"-->|---|==>|-\.->|->>|-->>|^\s*(subgraph|end|participant|style|classDef|click)\b")
 
 
 def _line_kinds(chunk: list[str]) -> list[tuple[str, int]]:

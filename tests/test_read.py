@@ -183,3 +183,164 @@ def test_reader_registration_is_checked():
 def test_reading_a_file_with_no_reader_directly_reads_it_as_text(tmp_path):
     (tmp_path / "notes").write_text(TEXT, "utf-8")
     assert read.read_file(tmp_path / "notes", tmp_path).text == TEXT
+
+
+# -- decoding that keeps what it can --------------------------------------------------------------
+ARTICLE = "熔断器保护下游服务，避免雪崩。\n\n限流使用令牌桶算法。\n"
+
+
+def _read(tmp_path, name: str, data: bytes):
+    (tmp_path / name).write_bytes(data)
+    docs, problems = read_documents([tmp_path / name])
+    return docs, {p.reason: p.kept for p in problems}
+
+
+def test_a_stray_byte_is_replaced_and_counted_not_the_article_dropped(tmp_path):
+    data = ARTICLE.encode("utf-8")
+    docs, problems = _read(tmp_path, "ff.md", data[:12] + b"\xff" + data[12:])
+    assert docs[0].text == ARTICLE[:4] + "\ufffd" + ARTICLE[4:]
+    assert problems == {"1 undecodable byte replaced with U+FFFD (decoded as utf-8)": True}
+    gbk = ARTICLE.encode("gbk")
+    docs, problems = _read(tmp_path, "gbk.md", gbk[:10] + b"\xff" + gbk[10:])
+    assert docs[0].encoding == "gb18030" and docs[0].text.replace("\ufffd", "") == ARTICLE
+    assert list(problems) == ["1 undecodable byte replaced with U+FFFD (decoded as gb18030)"]
+
+
+def test_one_nul_is_removed_and_said(tmp_path):
+    data = ARTICLE.encode("utf-8")
+    docs, problems = _read(tmp_path, "nul.txt", data[:3] + b"\x00" + data[3:])
+    assert docs[0].text == ARTICLE and problems == {"1 NUL byte removed": True}
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("熔斷器保護下游服務，避免雪崩。", "big5"),
+    ("服務發現", "big5"),
+    ("Café résumé: naïve façade", "latin-1"),
+    ("déjà vu", "latin-1"),
+    ("サーキットブレーカーはサービスを保護します。", "shift_jis"),
+    ("日本語のテキストです。", "shift_jis"),
+    ("服务发现", "gbk"),
+    ("熔断\n降级", "gbk"),
+])
+def test_short_legacy_texts_are_not_mojibake(text, encoding):
+    """Short texts fool statistical detectors: each is decoded exactly, or refused with a reason, never garbled."""
+    try:
+        decoded, _ = decode(text.encode(encoding))
+    except ValueError as error:
+        assert "UTF-8" in str(error)
+    else:
+        assert decoded == text
+
+
+def test_a_utf16_bom_on_a_file_that_is_not_utf16_is_not_indexed_as_garbage(tmp_path):
+    docs, problems = _read(tmp_path, "fffe.md", b"\xff\xfe" + ARTICLE.encode("utf-8"))
+    assert docs[0].text == "\ufffd\ufffd" + ARTICLE and list(problems) == [
+        "2 undecodable bytes replaced with U+FFFD (decoded as utf-8)"]
+    docs, problems = _read(tmp_path, "odd.md", b"\xff\xfe" + ARTICLE.encode("utf-8")[:-1])  # odd length too
+    assert docs[0].text.startswith("\ufffd\ufffd熔断器")
+
+
+def test_utf16_in_any_language_truncated_or_with_a_stray_byte(tmp_path):
+    russian = "Привет, мир. Это статья о сервисах.\n"
+    assert decode(russian.encode("utf-16")) == (russian, "utf-16")  # a BOM: any language
+    docs, problems = _read(tmp_path, "cut.txt", ARTICLE.encode("utf-16")[:-1])  # odd length: one byte cut
+    assert docs[0].text.startswith(ARTICLE[:-1]) and list(problems) == [
+        "1 undecodable byte replaced with U+FFFD (decoded as utf-16)"]
+    docs, problems = _read(tmp_path, "bom8.md", b"\xef\xbb\xbf" + ARTICLE.encode()[:6] + b"\xff" + ARTICLE.encode()[6:])
+    assert docs[0].text == ARTICLE[:2] + "\ufffd" + ARTICLE[2:]  # the UTF-8 BOM is not kept as text
+
+
+def test_bytes_no_encoding_reads_well_are_refused_with_the_reason(tmp_path):
+    docs, problems = _read(tmp_path, "noise.txt", bytes(range(128, 256)) * 4)
+    assert docs == [] and "save it as UTF-8" in next(iter(problems))
+
+
+def test_a_boilerplate_only_article_gives_a_warning(tmp_path):
+    for line in ("Posted in Go, 微服务", "Copyright 2024 某某", "Comments"):
+        docs, problems = _read(tmp_path, "one.md", (line + "\n").encode("utf-8"))
+        assert len(docs) == 1
+        assert problems == {f"only boilerplate ({line!r}): no passage indexed": True}
+
+
+def test_what_is_indexed_is_what_was_hashed(tmp_path):
+    from gokg.hashing import bytes_hash
+
+    data = ARTICLE.encode("gbk")
+    (tmp_path / "a.txt").write_bytes(data)
+    doc = read.read_file(tmp_path / "a.txt", tmp_path)
+    assert doc.sha256 == bytes_hash(data) and doc.text.encode("gbk") == data
+
+
+# -- only regular files, inside the folder, bounded -------------------------------------------------
+def test_symlink_out_of_the_folder_is_skipped_and_said(tmp_path):
+    outside = tmp_path / "outside"
+    corpus = tmp_path / "corpus"
+    outside.mkdir()
+    corpus.mkdir()
+    (outside / "secret.md").write_text(ARTICLE, "utf-8")
+    (corpus / "a.md").write_text(ARTICLE, "utf-8")
+    os.symlink(outside / "secret.md", corpus / "secret.md")
+    os.symlink(corpus / "a.md", corpus / "same.md")  # inside: the same file, listed once
+    docs, problems = read_documents([corpus])
+    assert [d.name for d in docs] == ["a.md"]
+    assert [(os.path.basename(p.path), p.reason.split(",")[1]) for p in problems] == [
+        ("secret.md", f" outside {corpus}: not followed")]
+    # named on the command line, a symlink is read wherever it points: the user chose the file
+    assert [d.text for d in read_documents([corpus / "secret.md"])[0]] == [ARTICLE]
+
+
+def test_a_fifo_is_listed_as_a_problem_and_never_opened(tmp_path):
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "a.md").write_text(ARTICLE, "utf-8")
+    files, problems = read.find_files([tmp_path])
+    assert [f.name for f, _ in files] == ["a.md"]
+    assert [p.reason for p in problems] == ["a named pipe (FIFO), not a regular file: not read"]
+    with pytest.raises(ValueError, match="named pipe"):  # opened without blocking, refused once open
+        read.read_bytes(tmp_path / "pipe.md")
+
+
+def test_reading_is_bounded(tmp_path, monkeypatch):
+    monkeypatch.setattr(read, "MAX_FILE_BYTES", 1000)
+    (tmp_path / "big.md").write_bytes(b"a\n" * 600)
+    docs, problems = read_documents([tmp_path])
+    assert docs == [] and problems[0].reason.startswith("too large (0.0 MB > 0.000953674 MB; $GOKG_MAX_FILE_MB")
+
+
+def test_a_very_long_line_is_skipped_with_the_reason(tmp_path, monkeypatch):
+    monkeypatch.setattr(read, "MAX_LINE_CHARS", 100)
+    (tmp_path / "line.txt").write_text("标题\n\n" + "熔断" * 60 + "\n", "utf-8")
+    (tmp_path / "ok.txt").write_text(ARTICLE, "utf-8")
+    docs, problems = read_documents([tmp_path])
+    assert [d.name for d in docs] == ["ok.txt"]
+    assert problems[0].reason.startswith("line 3 has 120 characters (more than 100;")
+
+
+def test_size_limits_come_from_the_environment(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("GOKG_MAX_FILE_MB", "3")
+    monkeypatch.setenv("GOKG_MAX_LINE_CHARS", "500")
+    try:
+        fresh = importlib.reload(read)
+        assert (fresh.MAX_FILE_BYTES, fresh.MAX_LINE_CHARS) == (3 * 2**20, 500)
+        monkeypatch.setenv("GOKG_MAX_FILE_MB", "lots")
+        with pytest.raises(InputError, match="GOKG_MAX_FILE_MB='lots': use a whole number >= 1"):
+            importlib.reload(read)
+    finally:
+        monkeypatch.delenv("GOKG_MAX_FILE_MB")
+        monkeypatch.delenv("GOKG_MAX_LINE_CHARS")
+        importlib.reload(read)
+
+
+def test_deeply_nested_html_is_refused_quickly_and_moderate_nesting_is_read():
+    from gokg.ingest.html import html_to_text
+
+    with pytest.raises(ValueError, match="nested 50,000 elements deep"):
+        html_to_text("<div>x" * 50_000)
+    with pytest.raises(ValueError, match="nested 50,000 elements deep"):
+        html_to_text("<div/>x" * 50_000)  # the slash is ignored: each <div/> opens a div
+    assert html_to_text("<p>图标" + "<svg><path d='M0 0'/></svg>" * 2000 + "</p>") == "图标\n"  # SVG honours it
+    text = html_to_text("<div>" * 900 + "<p>熔断器</p>" + "</div>" * 900)  # deeper than Python's recursion limit
+    assert text == "熔断器\n"
+    nested = html_to_text("<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>")
+    assert nested == "• a b c\n"  # a nested list is part of its item, read once

@@ -6,7 +6,7 @@ from gokg.ui import state
 st.set_page_config(page_title="gokg", page_icon=":material/hub:", layout="wide")
 st.sidebar.toggle(state.TEXT["language"][0], key="zh")
 
-if state.ensure_index():
+if state.ensure_index() and state.index_ready():
     pages = [
         st.Page("pages/search.py", title=state.t("search"), icon=":material/search:", default=True),
         st.Page("pages/concept.py", title=state.t("concept"), icon=":material/label:"),

@@ -54,7 +54,12 @@ TEXT = {
     "upload": ("Add articles (.txt, .md, .html)", "添加文章（.txt、.md、.html）"),
     "reingest": ("Re-ingest", "重新索引"),
     "building": ("Building the index from seeds/ (first run) ...", "首次运行：正在从 seeds/ 构建索引……"),
-    "skipped": ("Skipped files", "跳过的文件"),
+    "skipped": ("Skipped files and warnings", "跳过的文件与警告"),
+    "rebuild": ("Rebuild the index", "重建索引"),
+    "rebuild_help": ("Builds a new index from seeds/ and your uploaded articles. The old one is replaced only "
+                     "once the new one is complete.", "从 seeds/ 和上传的文章重新构建索引；新索引完成后才替换旧索引。"),
+    "rebuilding": ("Rebuilding the index ...", "正在重建索引……"),
+    "damaged": ("The index at {path} cannot be opened ({error}).", "无法打开 {path} 的索引（{error}）。"),
     "language": ("中文界面", "中文界面"),
     "direction_out": ("→", "→"),
     "cooccurrence": ("Show co-occurrence (related_to)", "显示共现关系（related_to）"),
@@ -115,6 +120,8 @@ def save_upload(name: str, data: bytes, folder: Path) -> Path:
     target = (folder / base).resolve()
     if target.parent != folder.resolve():
         raise InputError(f"{name}: not a plain file name")
+    if target.exists() and not target.is_file():  # a FIFO would block the write; a folder is not ours to replace
+        raise InputError(f"{name}: {target} is not a regular file; not replaced")
     target.write_bytes(data)
     return target
 
@@ -143,11 +150,70 @@ def ensure_index() -> bool:
 
     try:
         KnowledgeBase.build(corpus_dirs(), index_dir(), encoder=os.environ.get("GOKG_ENCODER"), progress=progress)
-    except GokgError as exc:
-        st.error(str(exc))
+    except (GokgError, OSError) as exc:
+        bar.empty()
+        st.error(_message(exc))
+        rebuild_button()
         return False
     bar.empty()
     return True
+
+
+def require_index() -> None:
+    """Stop the page, after saying why and offering a rebuild, when there is no index that opens.
+
+    The router checks first; each page checks too, since a page can also be run on its own (AppTest)."""
+    if not (ensure_index() and index_ready()):
+        st.stop()
+
+
+def index_ready() -> bool:
+    """Whether the index opens. If it does not (damaged, written by another version, unreadable), say why
+    and offer to rebuild it: every page goes through here, so none ends in a Streamlit exception."""
+    try:
+        kb()
+    except Exception as exc:  # noqa: BLE001 - whatever is wrong with the files, the UI must offer a way out
+        error = _message(exc) if isinstance(exc, (GokgError, OSError)) else f"{exc.__class__.__name__}: {exc}"
+        st.error(t("damaged").format(path=index_dir(), error=error))
+        rebuild_button()
+        return False
+    return True
+
+
+def rebuild_button() -> None:
+    """A button that rebuilds the index from seeds/ and the uploads, with the encoder it was built with."""
+    st.caption(t("rebuild_help"))
+    if not st.button(t("rebuild"), type="primary", key="rebuild-index"):
+        return
+    bar = st.progress(0.0, text=t("rebuilding"))
+    try:
+        KnowledgeBase.build(
+            corpus_dirs(), index_dir(), encoder=_built_with(),
+            progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=f"{t('rebuilding')} {stage}"),
+        )
+    except Exception as exc:  # noqa: BLE001 - a rebuild that fails leaves the old index and says why
+        bar.empty()
+        st.error(_message(exc) if isinstance(exc, (GokgError, OSError)) else f"{exc.__class__.__name__}: {exc}")
+        return
+    _open.clear()
+    st.rerun()
+
+
+def _built_with() -> str | None:
+    """The encoder named in the index's manifest when it can still be read, else $GOKG_ENCODER / the default."""
+    import json
+
+    try:
+        name = json.loads((index_dir() / "manifest.json").read_text("utf-8"))["encoder"]["name"]
+        return name if isinstance(name, str) else None
+    except Exception:  # noqa: BLE001 - a damaged manifest: fall back to the default
+        return os.environ.get("GOKG_ENCODER")
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and not isinstance(exc, GokgError):
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
+    return str(exc)
 
 
 def escape(text: str) -> str:

@@ -9,7 +9,11 @@ import streamlit as st
 
 from gokg.graph.concept_graph import drawable_neighborhood
 from gokg.models import RELATION_TYPES
-from gokg.ui.state import chosen_concept, code_block, draw_graph, escape, html_line, kb, md_escape, open_concept, t
+from gokg.ui.state import (
+    chosen_concept, code_block, draw_graph, escape, html_line, kb, md_escape, open_concept, require_index, t,
+)
+
+require_index()  # a damaged or missing index: the error and a rebuild button, not an exception
 
 TYPED = {r for r in RELATION_TYPES if r != "related_to"}
 

@@ -6,7 +6,9 @@ import streamlit as st
 
 from gokg.graph.concept_graph import drawable_neighborhood, most_connected
 from gokg.models import CONCEPT_TYPES, RELATION_TYPES
-from gokg.ui.state import chosen_concept, draw_graph, kb, open_concept, relation_key, t
+from gokg.ui.state import chosen_concept, draw_graph, kb, open_concept, relation_key, require_index, t
+
+require_index()  # a damaged or missing index: the error and a rebuild button, not an exception
 
 TYPED = [r for r in RELATION_TYPES if r != "related_to"]
 MAX_NODES = 25  # more than this and a depth-1 drawing of a real corpus is a hairball

@@ -2,7 +2,9 @@
 import streamlit as st
 
 from gokg.errors import GokgError
-from gokg.ui.state import code_block, concept_chip, escape, highlight, kb, t
+from gokg.ui.state import code_block, concept_chip, escape, highlight, kb, require_index, t
+
+require_index()  # a damaged or missing index: the error and a rebuild button, not an exception
 
 WEAK_SIMILARITY = 0.86  # e5 cosine below which the top hit is likely off-topic (dev-set "none" queries)
 

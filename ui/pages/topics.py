@@ -2,7 +2,9 @@
 import pandas as pd
 import streamlit as st
 
-from gokg.ui.state import escape, kb, open_concept, t
+from gokg.ui.state import escape, kb, open_concept, require_index, t
+
+require_index()  # a damaged or missing index: the error and a rebuild button, not an exception
 
 topics = kb().topics()
 st.header(t("topics"))
