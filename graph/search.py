@@ -20,9 +20,11 @@ from gokg.models import Concept, Mention, Passage
 from gokg.ingest.normalize import alias_key
 from gokg.ingest.tokenize import Tokenizer
 
-from .fusion import FusionWeights, fuse, fused_ranks
+from .answers import Answer, Neighbours, group_passages, merged_text, share_limited, common_section
+from .fusion import FusionWeights, demote, fuse, fused_ranks
 from .lexical import LexicalIndex
 from .rerank import Reranker, load_reranker
+from .sections import HeadingIndex, pointer_share
 from .results import Hit, LinkedConcept, SearchResult
 from .signals import HINT_SCORE, SIGNALS, Query, check_signals, get_signal
 from .vectors import VectorIndex
@@ -30,6 +32,11 @@ from .vectors import VectorIndex
 __all__ = ["Searcher", "FusionWeights", "SIGNALS"]
 
 RERANK_DEPTH = 30  # how many of the fused top passages a reranker sees
+MAX_HIT_LINES = 40  # a hit made of adjacent passages spans at most this many original lines
+MERGE_POOL = 30  # adjacent passages of one section merge when both are among the fused top MERGE_POOL
+FILE_SHARE = 0.5  # among the first n hits, one file has at most ceil(FILE_SHARE * n) ...
+POINTER_PENALTY = 0.5  # a passage that only points elsewhere (links, "see also") loses up to half its score
+RELEVANT = 0.9  # ... unless the best hit of another file scores less than RELEVANT times as much
 
 
 class Searcher:
@@ -57,6 +64,9 @@ class Searcher:
         self.encode_query = encode_query
         self.weights = weights
         self.matcher = matcher or ConceptMatcher(concepts)
+        self.neighbours = Neighbours(passages)
+        self._headings: HeadingIndex | None = None
+        self._pointers: dict[int, float] | None = None
         self._passage_tokens: dict[int, frozenset[str]] = {}
         self._concept_tokens: dict[str, list[str]] = {}
         self._last_vector: tuple[str, np.ndarray | None] = ("", None)
@@ -149,12 +159,47 @@ class Searcher:
                 lists[name] = ranked
         return lists
 
+    def query_weights(self, query: Query, lists, weights: dict[str, float] | None = None) -> dict[str, float]:
+        """The fusion weight of each list for ``query``: the signal's weight (from ``weights``, else
+        :meth:`weight`) times how much the signal can know about the query (see :class:`.signals.Signal`)."""
+        out = {}
+        for name in lists:
+            signal = get_signal(name)
+            base = weights[name] if weights is not None else self.weight(name)
+            out[name] = base * (signal.knows(self, query, lists) if signal.knows is not None else 1.0)
+        return out
+
+    def fused(self, lists, weights: dict[str, float], rrf_k: int | None = None) -> list[tuple[int, float]]:
+        """The lists fused (:func:`.fusion.fuse`), with passages that only point elsewhere demoted."""
+        fused = fuse(lists, weights, self.weights.rrf_k if rrf_k is None else rrf_k)
+        return demote(fused, self.pointers, POINTER_PENALTY)
+
+    def query(self, query: str) -> Query:
+        """What the signals get for ``query``: its tokens and the concepts it names that the articles mention."""
+        return self._query(query, self.link_concepts(query))
+
     def weight(self, signal: str) -> float:
         """The fusion weight of ``signal``: the field of :attr:`weights` of that name (a subclass of
         :class:`FusionWeights` may add some), else the weight the signal was registered with."""
         if signal not in ("rrf_k", "depth") and signal in {f.name for f in fields(self.weights)}:
             return getattr(self.weights, signal)
         return get_signal(signal).weight
+
+    @property
+    def headings(self) -> HeadingIndex:
+        """The heading paths' terms and the passages under them (built on first use)."""
+        if self._headings is None:
+            self._headings = HeadingIndex(self.passages, self.tokenizer,
+                                          lambda text: {m.concept_id for m in self.matcher.find(text)})
+        return self._headings
+
+    @property
+    def pointers(self) -> dict[int, float]:
+        """Passages that only point elsewhere, with how much of them does (see :func:`.sections.pointer_share`)."""
+        if self._pointers is None:
+            shares = {p.id: pointer_share(p) for p in self.passages}
+            self._pointers = {pid: share for pid, share in shares.items() if share > 0}
+        return self._pointers
 
     def query_vector(self, query: str) -> np.ndarray:
         """The encoder's vector for ``query``; the last one is kept (a reranker may need it again)."""
@@ -181,7 +226,7 @@ class Searcher:
         linked = [c for c in everything if c.id in self.graph]
         request = self._query(query, linked)
         lists = self._ranked_lists(request, signals)
-        fused = fuse(lists, {name: self.weight(name) for name in lists}, self.weights.rrf_k)
+        fused = self.fused(lists, self.query_weights(request, lists))
         ranks = fused_ranks(lists)
         scores = dict(fused)
         ranked = [pid for pid, _ in fused]
@@ -189,33 +234,12 @@ class Searcher:
         if self.reranker is not None:  # off by default: then nothing here differs from plain fusion
             ranked, reranked = self._rerank(request, ranked, scores)
         dense_scores = dict(lists.get("dense", []))
-        order = self._diversified(ranked, k)
+        answers = self.answers(ranked, scores, k)
         linked_ids = {c.id for c in linked}
         query_tokens = list(dict.fromkeys(request.tokens))
-        hits = []
-        for pid in order:
-            passage = self.passages[pid]
-            mentioned = self.passage_concepts.get(pid, [])
-            ordered = sorted(mentioned, key=lambda cid: cid not in linked_ids)
-            hits.append(
-                Hit(
-                    doc=passage.doc,
-                    line_start=passage.line_start,
-                    line_end=passage.line_end,
-                    section=passage.section,
-                    text=passage.text,
-                    score=round(float(scores[pid]), 6),
-                    concepts=[self.concepts[cid].name for cid in ordered],
-                    why={
-                        "ranks": ranks[pid],
-                        "dense_similarity": round(float(dense_scores[pid]), 4) if pid in dense_scores else None,
-                        "matched_terms": [t for t in query_tokens if t in self._tokens_of(passage)],
-                        "matched_concepts": [self.concepts[cid].name for cid in ordered if cid in linked_ids],
-                        **({"rerank": reranked[pid]} if pid in reranked else {}),
-                    },
-                )
-            )
-        absent = [c for c in everything if c.id not in self.graph]
+        hits = [self._hit(answer, ranks, dense_scores, reranked, linked_ids, query_tokens) for answer in answers]
+        # Only concepts the query names (not those hinted): `saga 补偿` does not warn that no article mentions DTM.
+        absent = [c for c in everything if c.id not in self.graph and c.score > HINT_SCORE]
         return SearchResult(query=query, concepts=linked, hits=hits, absent=absent)
 
     def _rerank(self, query: Query, ranked: list[int], scores: dict[int, float]) -> tuple[list[int], dict[int, dict]]:
@@ -241,17 +265,48 @@ class Searcher:
             tokens = self._passage_tokens[passage.id] = frozenset(self.tokenizer(passage.section + "\n" + passage.text))
         return tokens
 
-    def _diversified(self, ranked: list[int], k: int, threshold: float = 0.9) -> list[int]:
-        """The top ``k``, skipping near-duplicates of a better hit (a section copied between articles)."""
-        chosen: list[int] = []
-        for pid in ranked:
-            tokens = self._tokens_of(self.passages[pid])
-            if any(_jaccard(tokens, self._tokens_of(self.passages[other])) >= threshold for other in chosen):
+    def answers(self, ranked: list[int], scores: dict[int, float], k: int) -> list[Answer]:
+        """The ``k`` hits: adjacent passages of one section merged, near-duplicates of a better hit (a section
+        copied between articles) left out, and no file over its share of the top."""
+        head = ranked[: max(4 * k, MERGE_POOL)]
+        answers = group_passages([(pid, scores[pid]) for pid in head], self.neighbours,
+                                 max_lines=MAX_HIT_LINES, pool=MERGE_POOL, alone=self.pointers)
+        distinct: list[Answer] = []
+        for answer in answers:
+            tokens = self._tokens_of(self.passages[answer.anchor])
+            if any(_jaccard(tokens, self._tokens_of(self.passages[other.anchor])) >= 0.9 for other in distinct):
                 continue
-            chosen.append(pid)
-            if len(chosen) == k:
-                break
-        return chosen
+            distinct.append(answer)
+        return share_limited(distinct, k, FILE_SHARE, RELEVANT)
+
+    def _hit(self, answer: Answer, ranks: dict, dense_scores: dict, reranked: dict, linked_ids: set[str],
+             query_tokens: list[str]) -> Hit:
+        parts = [self.passages[pid] for pid in answer.passages]
+        anchor = self.passages[answer.anchor]
+        mentioned = list(dict.fromkeys(cid for p in parts for cid in self.passage_concepts.get(p.id, [])))
+        ordered = sorted(mentioned, key=lambda cid: cid not in linked_ids)
+        tokens = frozenset().union(*(self._tokens_of(p) for p in parts))
+        pid = answer.anchor
+        why = {
+            "ranks": ranks[pid],
+            "dense_similarity": round(float(dense_scores[pid]), 4) if pid in dense_scores else None,
+            "matched_terms": [t for t in query_tokens if t in tokens],
+            "matched_concepts": [self.concepts[cid].name for cid in ordered if cid in linked_ids],
+            **({"rerank": reranked[pid]} if pid in reranked else {}),
+        }
+        if len(parts) > 1:  # which passages the hit joins, and where its best one is
+            why["merged"] = [[p.line_start, p.line_end] for p in parts]
+            why["best_lines"] = [anchor.line_start, anchor.line_end]
+        return Hit(
+            doc=anchor.doc,
+            line_start=parts[0].line_start,
+            line_end=parts[-1].line_end,
+            section=common_section([p.section for p in parts]) if len(parts) > 1 else anchor.section,
+            text=merged_text(parts),
+            score=round(float(answer.score), 6),
+            concepts=[self.concepts[cid].name for cid in ordered],
+            why=why,
+        )
 
 
 def _singulars(word: str) -> list[str]:
