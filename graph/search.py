@@ -216,7 +216,8 @@ class Searcher:
             tokens = self._concept_tokens[concept_id] = [t for a in self.concepts[concept_id].aliases for t in self.tokenizer(a)]
         return tokens
 
-    def search(self, query: str, k: int = 10, signals=SIGNALS) -> SearchResult:
+    def search(self, query: str, k: int = 10, signals=SIGNALS, *, within: str | None = None) -> SearchResult:
+        """The ``k`` best hits for ``query``; ``within`` (a folder or a file of the index) limits them to it."""
         query = (query or "").strip()
         if not query:
             raise InputError("empty query: type a few words, e.g. `saga 补偿`")
@@ -230,6 +231,8 @@ class Searcher:
         ranks = fused_ranks(lists)
         scores = dict(fused)
         ranked = [pid for pid, _ in fused]
+        if within:
+            ranked = self._within(ranked, within)
         reranked: dict[int, dict] = {}
         if self.reranker is not None:  # off by default: then nothing here differs from plain fusion
             ranked, reranked = self._rerank(request, ranked, scores)
@@ -241,6 +244,13 @@ class Searcher:
         # Only concepts the query names (not those hinted): `saga 补偿` does not warn that no article mentions DTM.
         absent = [c for c in everything if c.id not in self.graph and c.score > HINT_SCORE]
         return SearchResult(query=query, concepts=linked, hits=hits, absent=absent)
+
+    def _within(self, ranked: list[int], within: str) -> list[int]:
+        folder = within.strip().strip("/")
+        inside = {p.doc for p in self.passages if p.doc == folder or p.doc.startswith(folder + "/")}
+        if not inside:
+            raise InputError(f"within={within!r}: no indexed file or folder of that name")
+        return [pid for pid in ranked if self.passages[pid].doc in inside]
 
     def _rerank(self, query: Query, ranked: list[int], scores: dict[int, float]) -> tuple[list[int], dict[int, dict]]:
         """Reorder the top :attr:`rerank_depth` by the reranker's scores, which replace their fused
@@ -295,7 +305,7 @@ class Searcher:
             **({"rerank": reranked[pid]} if pid in reranked else {}),
         }
         if len(parts) > 1:  # which passages the hit joins, and where its best one is
-            why["merged"] = [[p.line_start, p.line_end] for p in parts]
+            why["merged"] = [{"lines": [p.line_start, p.line_end], "section": p.section} for p in parts]
             why["best_lines"] = [anchor.line_start, anchor.line_end]
         return Hit(
             doc=anchor.doc,

@@ -100,7 +100,9 @@ def test_a_merged_hit_is_one_section_and_its_text_is_the_lines_it_names(kb, seed
     for hit in merged:
         assert "\n".join(seed_lines(hit.doc)[hit.line_start : hit.line_end + 1]) == hit.text
         assert hit.line_end - hit.line_start + 1 <= 40
-        assert hit.why["merged"][0][0] == hit.line_start and hit.why["merged"][-1][1] == hit.line_end
+        parts = hit.why["merged"]
+        assert parts[0]["lines"][0] == hit.line_start and parts[-1]["lines"][1] == hit.line_end
+        assert all(part["section"].startswith(hit.section) for part in parts)
 
 
 def test_the_absent_notice_names_only_what_the_query_names(kb):

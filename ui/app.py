@@ -4,6 +4,7 @@ import streamlit as st
 from gokg.ui import state
 
 st.set_page_config(page_title="gokg", page_icon=":material/hub:", layout="wide")
+state.init_language()  # the browser's language, or the URL's ?lang=; kept in the URL
 st.sidebar.toggle(state.TEXT["language"][0], key="zh")
 
 if state.ensure_index():
