@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from gokg.models import Passage
@@ -121,19 +121,31 @@ def group_passages(
     return answers
 
 
-def share_limited(answers: Sequence[Answer], k: int, share: float, relevant: float = 0.0) -> list[Answer]:
+def share_limited(answers: Iterable[Answer], k: int, share: float, relevant: float = 0.0) -> list[Answer]:
     """The ``k`` best answers where, among the first ``n``, one file has at most ``ceil(share * n)`` of them
     (at least one), unless nothing else is relevant: an answer over its file's share waits for the next
-    answer of another file only when that one scores at least ``relevant`` times as much."""
+    answer of another file only when that one scores at least ``relevant`` times as much. ``answers`` is
+    read lazily, only as far as needed."""
     chosen: list[Answer] = []
     count: dict[str, int] = defaultdict(int)
-    queue = list(answers)
-    while len(chosen) < k and queue:
+    stream = iter(answers)
+    queue: list[Answer] = []
+
+    def pending():  # the waiting answers, then the rest of the stream as it is read
+        yield from queue
+        for answer in stream:
+            queue.append(answer)
+            yield answer
+
+    while len(chosen) < k:
+        head = next(pending(), None)
+        if head is None:
+            break
         cap = max(1, math.ceil(share * (len(chosen) + 1)))
-        pick = queue[0]
-        if count[pick.doc] >= cap:
-            other = next((a for a in queue if count[a.doc] < cap), None)
-            if other is not None and other.score >= relevant * pick.score:
+        pick = head
+        if count[head.doc] >= cap:
+            other = next((a for a in pending() if count[a.doc] < cap and a.score >= relevant * head.score), None)
+            if other is not None:
                 pick = other
         queue.remove(pick)
         chosen.append(pick)

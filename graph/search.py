@@ -281,13 +281,17 @@ class Searcher:
         head = ranked[: max(4 * k, MERGE_POOL)]
         answers = group_passages([(pid, scores[pid]) for pid in head], self.neighbours,
                                  max_lines=MAX_HIT_LINES, pool=MERGE_POOL, alone=self.pointers)
-        distinct: list[Answer] = []
+        return share_limited(self._distinct(answers), k, FILE_SHARE, RELEVANT)
+
+    def _distinct(self, answers: list[Answer]):
+        """The answers, lazily, without near-duplicates of a better one (a section copied between articles)."""
+        kept: list[frozenset[str]] = []
         for answer in answers:
             tokens = self._tokens_of(self.passages[answer.anchor])
-            if any(_jaccard(tokens, self._tokens_of(self.passages[other.anchor])) >= 0.9 for other in distinct):
+            if any(_jaccard(tokens, other) >= 0.9 for other in kept):
                 continue
-            distinct.append(answer)
-        return share_limited(distinct, k, FILE_SHARE, RELEVANT)
+            kept.append(tokens)
+            yield answer
 
     def _hit(self, answer: Answer, ranks: dict, dense_scores: dict, reranked: dict, linked_ids: set[str],
              query_tokens: list[str]) -> Hit:

@@ -88,14 +88,20 @@ def lang() -> int:
     return 1 if st.session_state.get("zh", False) else 0
 
 
-def init_language() -> None:
-    """Chinese or English: the URL's ``?lang=zh|en`` if it has one, else the browser's preferred language;
-    then the choice goes into the URL, so a shared or reloaded link keeps it. Call before the toggle."""
-    if "zh" not in st.session_state:
-        wanted = st.query_params.get("lang")
-        st.session_state["zh"] = wanted == "zh" if wanted in ("zh", "en") else prefers_chinese(
-            st.context.locale, st.context.headers.get("Accept-Language", ""))
-    st.query_params["lang"] = "zh" if st.session_state["zh"] else "en"
+def initial_language() -> bool:
+    """Whether the interface starts in Chinese: the URL's ``?lang=zh|en`` if it has one, else the browser's
+    preferred language (the sidebar toggle's initial value; the toggle decides after that)."""
+    if "zh" in st.session_state:
+        return bool(st.session_state["zh"])
+    wanted = st.query_params.get("lang")
+    if wanted in ("zh", "en"):
+        return wanted == "zh"
+    return prefers_chinese(st.context.locale, st.context.headers.get("Accept-Language", ""))
+
+
+def keep_language_in_url() -> None:
+    """The language goes into the URL, so a shared or reloaded link opens in it."""
+    st.query_params["lang"] = "zh" if lang() else "en"
 
 
 def prefers_chinese(locale: str | None, accept_language: str = "") -> bool:
