@@ -34,6 +34,8 @@ __all__ = ["Searcher", "FusionWeights", "SIGNALS"]
 RERANK_DEPTH = 30  # how many of the fused top passages a reranker sees
 MAX_HIT_LINES = 40  # a hit made of adjacent passages spans at most this many original lines
 MERGE_POOL = 30  # adjacent passages of one section merge when both are among the fused top MERGE_POOL
+DESCRIBED_SCORE = 0.5  # a concept whose description is clearly the query's meaning: between hinted and named
+DESCRIBED_Z = 3.0  # "clearly": its similarity this many standard deviations above the concepts' mean
 FILE_SHARE = 0.5  # among the first n hits, one file has at most ceil(FILE_SHARE * n) ...
 POINTER_PENALTY = 0.5  # a passage that only points elsewhere (links, "see also") loses up to half its score
 RELEVANT = 0.9  # ... unless the best hit of another file scores less than RELEVANT times as much
@@ -66,6 +68,7 @@ class Searcher:
         self.matcher = matcher or ConceptMatcher(concepts)
         self.neighbours = Neighbours(passages)
         self._headings: HeadingIndex | None = None
+        self._descriptions: tuple[list[str], np.ndarray] | None = None
         self._pointers: dict[int, float] | None = None
         self._passage_tokens: dict[int, frozenset[str]] = {}
         self._concept_tokens: dict[str, list[str]] = {}
@@ -132,6 +135,10 @@ class Searcher:
                          if abs(len(c) - len(key)) <= 2]  # a typo, not a longer name ("services" is not "service mesh")
                 if close:
                     link(self._ascii_keys[close[0]], 0.8)
+        # Only for a query that names no concept the articles mention: one that does says what it is about.
+        described = None if any(cid in self.graph for cid in scores) else self.described(query)
+        if described is not None and described not in scores:
+            scores[described] = DESCRIBED_SCORE  # a paraphrase: 机器增减时映射尽量少变化 -> Consistent Hashing
         for cid, score in list(scores.items()):
             for hinted in self._hinted.get(cid, ()):
                 if hinted not in scores:
@@ -142,6 +149,31 @@ class Searcher:
             if cid in self.concepts
         ]
         return sorted(linked, key=lambda c: (-c.score, c.name))
+
+    def described(self, query: str) -> str | None:
+        """The concept whose name and description the query's vector is clearly closest to (z-score of its
+        cosine among all described concepts >= :data:`DESCRIBED_Z`), or None. Scale-free, so any encoder
+        works; with one whose vectors mean little (``hash``) nothing stands out."""
+        ids, vectors = self.description_vectors
+        if len(ids) < 3:
+            return None
+        sims = vectors @ self.query_vector(query)
+        spread = float(sims.std())
+        best = int(np.argmax(sims))
+        if spread <= 0 or (float(sims[best]) - float(sims.mean())) / spread < DESCRIBED_Z:
+            return None
+        return ids[best]
+
+    @property
+    def description_vectors(self) -> tuple[list[str], np.ndarray]:
+        """``name：description`` of each concept the articles mention, encoded like a query (so query and
+        description compare as equals); computed on first use, about 10 ms a concept with e5."""
+        if self._descriptions is None:
+            described = [c for c in self.concepts.values() if c.description and c.id in self.graph]
+            vectors = [self.encode_query(f"{c.name}：{c.description}") for c in described]
+            self._descriptions = ([c.id for c in described],
+                                  np.stack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32))
+        return self._descriptions
 
     # -- ranking -------------------------------------------------------------------------------
     def ranked_lists(self, query: str, linked: list[LinkedConcept], signals=SIGNALS) -> dict[str, list[tuple[int, float]]]:

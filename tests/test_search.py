@@ -124,3 +124,19 @@ def test_a_link_list_ranks_below_the_passage_it_points_to(tmp_path):
     kb = KnowledgeBase.build([docs], tmp_path / "index", encoder="hash")
     hits = kb.search("熔断器").hits
     assert "扩展阅读" in hits[1].section and "阈值" in hits[0].text
+
+
+@pytest.mark.parametrize(("query", "concept", "words"), [
+    ("上线前模拟大量用户同时访问，评估服务能扛住多少", "load-testing", ("压测", "压力测试")),
+    ("程序跑着跑着内存越来越大不释放", "memory-leak", ("内存泄漏",)),
+])
+def test_a_paraphrase_links_the_concept_its_description_matches(kb, query, concept, words):
+    # the query shares no name with the concept; the lexicon's description says the same thing in other words
+    result = kb.search(query)
+    linked = {c.id: c.score for c in result.concepts}
+    assert 0.3 < linked[concept] < 1.0
+    assert any(any(w in h.text for w in words) for h in result.hits[:5])
+
+
+def test_a_query_that_names_its_concept_gets_no_guess(kb):
+    assert all(c.score == 1.0 or c.score <= 0.3 for c in kb.search("Gin 自定义中间件").concepts)

@@ -4,6 +4,7 @@ passage and the lines around it, and an explanation."""
 import streamlit as st
 
 from gokg.errors import GokgError
+from gokg.graph.search import DESCRIBED_SCORE
 from gokg.ui.state import code_block, concept_chip, escape, html_line, kb, passage_html, t
 
 WEAK_SIMILARITY = 0.86  # e5 cosine below which the top hit is likely off-topic (dev-set "none" queries)
@@ -44,7 +45,8 @@ if query.strip():
     if not result.hits:
         st.info(t("no_results"))
     top = result.hits[0].why.get("dense_similarity") if result.hits else None
-    if top is not None and top < WEAK_SIMILARITY and not result.concepts:
+    named = [c for c in result.concepts if c.score > DESCRIBED_SCORE]  # not only guessed from a description
+    if top is not None and top < WEAK_SIMILARITY and not named:
         st.warning(t("weak"))
     for rank, hit in enumerate(result.hits, start=1):
         terms = hit.why.get("matched_terms", []) + hit.why.get("matched_concepts", [])
