@@ -173,7 +173,11 @@ def save_upload(name: str, data: bytes, folder: Path) -> Path:
 # max_entries: each re-ingest opens a new version; the old ones are let go, not kept forever.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _open(path: str, stamp: float) -> KnowledgeBase:
-    return KnowledgeBase.open(path)
+    base = KnowledgeBase.open(path)
+    # Once per index version, while the page loads, not on the first paraphrase typed: the concepts'
+    # descriptions encoded (about 10 ms a concept with e5).
+    base.searcher.description_vectors
+    return base
 
 
 def kb() -> KnowledgeBase:
