@@ -269,10 +269,13 @@ class Searcher:
         if self.reranker is not None:  # off by default: then nothing here differs from plain fusion
             ranked, reranked = self._rerank(request, ranked, scores)
         dense_scores = dict(lists.get("dense", []))
-        answers = self.answers(ranked, scores, k)
+        # The reranked order, but the fused scores judge what is relevant enough to take a file's place:
+        # a reranker's scores may be on any scale.
+        answers = self.answers(ranked, dict(fused), k)
         linked_ids = {c.id for c in linked}
         query_tokens = list(dict.fromkeys(request.tokens))
-        hits = [self._hit(answer, ranks, dense_scores, reranked, linked_ids, query_tokens) for answer in answers]
+        hits = [self._hit(answer, scores[answer.anchor], ranks, dense_scores, reranked, linked_ids, query_tokens)
+                for answer in answers]
         # Only concepts the query names (not those hinted): `saga 补偿` does not warn that no article mentions DTM.
         absent = [c for c in everything if c.id not in self.graph and c.score > HINT_SCORE]
         return SearchResult(query=query, concepts=linked, hits=hits, absent=absent)
@@ -325,7 +328,7 @@ class Searcher:
             kept.append(tokens)
             yield answer
 
-    def _hit(self, answer: Answer, ranks: dict, dense_scores: dict, reranked: dict, linked_ids: set[str],
+    def _hit(self, answer: Answer, score: float, ranks: dict, dense_scores: dict, reranked: dict, linked_ids: set[str],
              query_tokens: list[str]) -> Hit:
         parts = [self.passages[pid] for pid in answer.passages]
         anchor = self.passages[answer.anchor]
@@ -349,7 +352,7 @@ class Searcher:
             line_end=parts[-1].line_end,
             section=common_section([p.section for p in parts]) if len(parts) > 1 else anchor.section,
             text=merged_text(parts),
-            score=round(float(answer.score), 6),
+            score=round(float(score), 6),
             concepts=[self.concepts[cid].name for cid in ordered],
             why=why,
         )
