@@ -271,37 +271,71 @@ def topics(index: IndexOption = DEFAULT_INDEX, as_json: JsonOption = False) -> N
         typer.echo(f"[{t.id}] {t.label} ({t.size}): {', '.join(t.members[:12])}")
 
 
+ABLATION = {  # name: the signals it uses
+    "bm25 alone": ("bm25",), "dense alone": ("dense",), "concept alone": ("concept",),
+    "expanded alone": ("expanded",), "heading alone": ("heading",), "bm25+dense (RRF)": ("bm25", "dense"),
+    "full without dense": ("bm25", "expanded", "concept", "heading"),
+}
+
+
 @app.command("eval")
 def eval_(
-    queries: Annotated[Path, typer.Argument(help="Queries with judgements (JSON lines).")],
+    queries: Annotated[list[Path], typer.Argument(help="Queries with judgements (JSON lines); several files: one table each.")],
     ablation: Annotated[bool, typer.Option(help="Also score each signal alone.")] = False,
-    index: IndexOption = DEFAULT_INDEX,
+    index: Annotated[Optional[list[Path]], typer.Option(
+        "--index", envvar="GOKG_INDEX",
+        help="Index folder (default ./index, or $GOKG_INDEX); give one per query file, or one for all.")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """nDCG@10, Recall@10 and MRR over a judged query set."""
+    """nDCG@10, Recall@10 and MRR over judged query sets: per query, per kind and (--ablation) per signal."""
+    indexes = index or [DEFAULT_INDEX]
+    if len(indexes) not in (1, len(queries)):
+        raise InputError(f"{len(indexes)} --index folders for {len(queries)} query files: give one, or one per file")
+    for path in queries:
+        _check_utf8_file(path)
+    sets = []
+    for number, path in enumerate(queries):
+        folder = indexes[number] if len(indexes) > 1 else indexes[0]
+        sets.append((path, folder, _eval_runs(_open(folder), path, ablation)))
+    if as_json:
+        data = [{"queries": str(p), "index": str(f), "runs": {n: asdict(r) for n, r in runs.items()}} for p, f, runs in sets]
+        _echo_json({n: r for n, r in data[0]["runs"].items()} if len(sets) == 1 else {"sets": data})
+        return
+    for number, (path, folder, runs) in enumerate(sets):
+        if len(sets) > 1:
+            typer.echo(("\n" if number else "") + f"== {path} (index {folder}) ==")
+        _print_eval(runs)
+
+
+def _eval_runs(kb, path: Path, ablation: bool) -> dict:
     from gokg import FusionWeights
 
-    _check_utf8_file(queries)
-    kb = _open(index)
-    runs = {"full": kb.evaluate(queries)}
+    runs = {"full": kb.evaluate(path)}
     if ablation:
-        for signal in ("bm25", "dense", "concept", "expanded"):
-            runs[f"{signal} alone"] = kb.evaluate(queries, signals=(signal,))
-        runs["bm25+dense (RRF)"] = kb.evaluate(queries, signals=("bm25", "dense"))
-        runs["full without dense"] = kb.evaluate(queries, signals=("bm25", "expanded", "concept"))
+        for name, signals in ABLATION.items():
+            runs[name] = kb.evaluate(path, signals=signals)
         tuned = kb.searcher.weights
-        kb.set_weights(FusionWeights(bm25=1, expanded=1, dense=1, concept=1, rrf_k=60))
-        runs["all signals, equal-weight RRF"] = kb.evaluate(queries)
+        kb.set_weights(FusionWeights(bm25=1, expanded=1, dense=1, concept=1, heading=1, rrf_k=60))
+        runs["all signals, equal-weight RRF"] = kb.evaluate(path)
         kb.set_weights(tuned)
-    if as_json:
-        _echo_json({name: asdict(report) for name, report in runs.items()})
-        return
+    return runs
+
+
+def _print_eval(runs: dict) -> None:
+    from gokg.graph.evaluate import by_kind
+
     full = runs["full"]
     typer.echo(f"{'query':6} {'kind':10} {'nDCG@10':>8} {'R@10':>6} {'MRR':>6}  q")
     for s in full.per_query:
         typer.echo(f"{s.id:6} {s.kind:10} {s.ndcg:8.4f} {s.recall:6.4f} {s.mrr:6.4f}  {s.q}")
     for s in full.no_answer:
         typer.echo(f"{s.id:6} {s.kind:10} {'(no judged passage) top dense similarity':>22} {s.top_score:.4f}  {s.q}")
+    typer.echo("")
+    kinds = list(by_kind(full))
+    typer.echo(f"{'nDCG@10 by kind':30} {'all':>7} " + " ".join(f"{k[:10]:>10}" for k in kinds))
+    for name, report in runs.items():
+        split = by_kind(report)
+        typer.echo(f"{name:30} {report.ndcg:7.4f} " + " ".join(f"{split[k].ndcg:10.4f}" if k in split else f"{'-':>10}" for k in kinds))
     typer.echo("")
     for name, report in runs.items():
         typer.echo(f"{name:30} nDCG@10={report.ndcg:.4f}  Recall@10={report.recall:.4f}  MRR={report.mrr:.4f}  ({report.queries} queries)")

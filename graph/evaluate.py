@@ -13,7 +13,7 @@ from pathlib import Path
 
 from gokg.errors import InputError
 
-__all__ = ["Judged", "Query", "QueryScore", "load_queries", "score_query", "evaluate", "EvalReport"]
+__all__ = ["Judged", "Query", "QueryScore", "load_queries", "score_query", "evaluate", "EvalReport", "by_kind"]
 
 MAX_HIT_LINES = 40
 
@@ -121,3 +121,26 @@ def evaluate(queries: list[Query], search: Callable[[str], list]) -> EvalReport:
         per_query=judged,
         no_answer=unjudged,
     )
+
+
+def by_kind(report: EvalReport) -> dict[str, EvalReport]:
+    """The report's judged queries split by kind (zh, en, mixed, code, paraphrase), each with its means.
+
+    >>> scores = [QueryScore("a", "x", "zh", 1.0, 1.0, 1.0, 0.0), QueryScore("b", "y", "en", 0.5, 0.0, 0.5, 0.0),
+    ...           QueryScore("c", "z", "zh", 0.0, 0.5, 0.0, 0.0)]
+    >>> {kind: (r.queries, r.ndcg) for kind, r in by_kind(EvalReport(0.5, 0.5, 0.5, 3, scores)).items()}
+    {'en': (1, 0.5), 'zh': (2, 0.5)}
+    """
+    kinds: dict[str, list[QueryScore]] = {}
+    for score in report.per_query:
+        kinds.setdefault(score.kind or "-", []).append(score)
+    return {
+        kind: EvalReport(
+            ndcg=round(sum(s.ndcg for s in scores) / len(scores), 4),
+            recall=round(sum(s.recall for s in scores) / len(scores), 4),
+            mrr=round(sum(s.mrr for s in scores) / len(scores), 4),
+            queries=len(scores),
+            per_query=scores,
+        )
+        for kind, scores in sorted(kinds.items())
+    }

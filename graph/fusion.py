@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from gokg.errors import InputError
 
-__all__ = ["FusionWeights", "fuse", "fused_ranks"]
+__all__ = ["FusionWeights", "fuse", "fused_ranks", "demote"]
 
 Ranked = Sequence[tuple[int, float]]
 
@@ -24,6 +24,7 @@ class FusionWeights:
     expanded: float = 1.5
     dense: float = 0.5
     concept: float = 1.0
+    heading: float = 0.5
     rrf_k: int = 30
     depth: int = 100  # how deep each list is read
 
@@ -62,3 +63,16 @@ def fused_ranks(lists: Mapping[str, Ranked]) -> dict[int, dict[str, int]]:
         for rank, (pid, _) in enumerate(ranked, start=1):
             ranks[int(pid)][name] = rank
     return dict(ranks)
+
+
+def demote(fused: Sequence[tuple[int, float]], shares: Mapping[int, float], penalty: float) -> list[tuple[int, float]]:
+    """Scale down each fused score by ``penalty`` times the passage's share in ``shares`` (how much of it only
+    points elsewhere) and sort again, best first.
+
+    >>> demote([(7, 0.05), (3, 0.04)], {7: 1.0}, penalty=0.5)
+    [(3, 0.04), (7, 0.025)]
+    """
+    if not 0 <= penalty <= 1:
+        raise InputError(f"penalty={penalty}, penalty must be between 0 and 1")
+    scaled = [(pid, score * (1 - penalty * shares.get(pid, 0.0))) for pid, score in fused]
+    return sorted(scaled, key=lambda item: (-item[1], item[0]))

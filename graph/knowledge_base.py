@@ -350,6 +350,13 @@ class KnowledgeBase:
         counts = self.manifest.get("counts", {})
         return f"KnowledgeBase({str(self.index_dir)!r}, passages={counts.get('passages')}, concepts={counts.get('concepts')})"
 
+    def scopes(self) -> list[str]:
+        """What a search can be limited to (``kb.searcher.search(q, within=...)``): the folders of the indexed
+        files (``a/b/``), then the files."""
+        docs = sorted({p.doc for p in self.passages})
+        folders = sorted({"/".join(doc.split("/")[:depth]) + "/" for doc in docs for depth in range(1, doc.count("/") + 1)})
+        return folders + docs
+
 
 @lru_cache(maxsize=4)  # bounded: a long-lived UI or notebook opens many index versions
 def _tokenizer(words: tuple[str, ...]) -> Tokenizer:

@@ -44,6 +44,28 @@ class Hit(_Record):
     concepts: list[str]
     why: dict = field(default_factory=dict)
 
+    @property
+    def source(self) -> str:
+        """Where the hit is, to copy: ``file:first-last``."""
+        return f"{self.doc}:{self.line_start}-{self.line_end}"
+
+    def best_lines(self, n: int = 3) -> list[tuple[int, str]]:
+        """The ``n`` lines (number, text) that name most of the query's matched terms and concepts, in file
+        order; the first lines of text when none does.
+
+        >>> hit = Hit("a.md", 10, 13, "熔断", "熔断\\n熔断器打开后快速失败。\\n\\n配置阈值。", 1.0, [], {"matched_terms": ["熔断"]})
+        >>> hit.best_lines(1)
+        [(11, '熔断器打开后快速失败。')]
+        """
+        terms = [t.lower() for t in self.why.get("matched_terms", []) + self.why.get("matched_concepts", []) if t]
+        heading = self.section.rsplit(" > ", 1)[-1].strip()
+        lines = [(self.line_start + i, line) for i, line in enumerate(self.text.split("\n"))
+                 if line.strip() and line.strip().lstrip("#").strip() != heading]
+        if not lines:
+            return [(self.line_start + i, line) for i, line in enumerate(self.text.split("\n")) if line.strip()][:n]
+        scored = sorted(lines, key=lambda item: (-sum(item[1].lower().count(t) for t in terms), item[0]))
+        return sorted(scored[:n])
+
     def _repr_html_(self) -> str:
         return (
             f"<div><b>{html.escape(self.doc)}</b> L{self.line_start}-{self.line_end} "

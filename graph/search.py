@@ -20,9 +20,11 @@ from gokg.models import Concept, Mention, Passage
 from gokg.ingest.normalize import alias_key
 from gokg.ingest.tokenize import Tokenizer
 
-from .fusion import FusionWeights, fuse, fused_ranks
+from .answers import Answer, Neighbours, group_passages, merged_text, share_limited, common_section
+from .fusion import FusionWeights, demote, fuse, fused_ranks
 from .lexical import LexicalIndex
 from .rerank import Reranker, load_reranker
+from .sections import HeadingIndex, pointer_share
 from .results import Hit, LinkedConcept, SearchResult
 from .signals import HINT_SCORE, SIGNALS, Query, check_signals, get_signal
 from .vectors import VectorIndex
@@ -30,6 +32,13 @@ from .vectors import VectorIndex
 __all__ = ["Searcher", "FusionWeights", "SIGNALS"]
 
 RERANK_DEPTH = 30  # how many of the fused top passages a reranker sees
+MAX_HIT_LINES = 40  # a hit made of adjacent passages spans at most this many original lines
+MERGE_POOL = 30  # adjacent passages of one section merge when both are among the fused top MERGE_POOL
+DESCRIBED_SCORE = 0.5  # a concept whose description is clearly the query's meaning: between hinted and named
+DESCRIBED_Z = 3.0  # "clearly": its similarity this many standard deviations above the concepts' mean
+FILE_SHARE = 0.5  # among the first n hits, one file has at most ceil(FILE_SHARE * n) ...
+POINTER_PENALTY = 0.5  # a passage that only points elsewhere (links, "see also") loses up to half its score
+RELEVANT = 0.9  # ... unless the best hit of another file scores less than RELEVANT times as much
 
 
 class Searcher:
@@ -57,6 +66,10 @@ class Searcher:
         self.encode_query = encode_query
         self.weights = weights
         self.matcher = matcher or ConceptMatcher(concepts)
+        self.neighbours = Neighbours(passages)
+        self._headings: HeadingIndex | None = None
+        self._descriptions: tuple[list[str], np.ndarray] | None = None
+        self._pointers: dict[int, float] | None = None
         self._passage_tokens: dict[int, frozenset[str]] = {}
         self._concept_tokens: dict[str, list[str]] = {}
         self._last_vector: tuple[str, np.ndarray | None] = ("", None)
@@ -122,6 +135,10 @@ class Searcher:
                          if abs(len(c) - len(key)) <= 2]  # a typo, not a longer name ("services" is not "service mesh")
                 if close:
                     link(self._ascii_keys[close[0]], 0.8)
+        # Only for a query that names no concept the articles mention: one that does says what it is about.
+        described = None if any(cid in self.graph for cid in scores) else self.described(query)
+        if described is not None and described not in scores:
+            scores[described] = DESCRIBED_SCORE  # a paraphrase: 机器增减时映射尽量少变化 -> Consistent Hashing
         for cid, score in list(scores.items()):
             for hinted in self._hinted.get(cid, ()):
                 if hinted not in scores:
@@ -132,6 +149,31 @@ class Searcher:
             if cid in self.concepts
         ]
         return sorted(linked, key=lambda c: (-c.score, c.name))
+
+    def described(self, query: str) -> str | None:
+        """The concept whose name and description the query's vector is clearly closest to (z-score of its
+        cosine among all described concepts >= :data:`DESCRIBED_Z`), or None. Scale-free, so any encoder
+        works; with one whose vectors mean little (``hash``) nothing stands out."""
+        ids, vectors = self.description_vectors
+        if len(ids) < 3:
+            return None
+        sims = vectors @ self.query_vector(query)
+        spread = float(sims.std())
+        best = int(np.argmax(sims))
+        if spread <= 0 or (float(sims[best]) - float(sims.mean())) / spread < DESCRIBED_Z:
+            return None
+        return ids[best]
+
+    @property
+    def description_vectors(self) -> tuple[list[str], np.ndarray]:
+        """``name：description`` of each concept the articles mention, encoded like a query (so query and
+        description compare as equals); computed on first use, about 10 ms a concept with e5."""
+        if self._descriptions is None:
+            described = [c for c in self.concepts.values() if c.description and c.id in self.graph]
+            vectors = [self.encode_query(f"{c.name}：{c.description}") for c in described]
+            self._descriptions = ([c.id for c in described],
+                                  np.stack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32))
+        return self._descriptions
 
     # -- ranking -------------------------------------------------------------------------------
     def ranked_lists(self, query: str, linked: list[LinkedConcept], signals=SIGNALS) -> dict[str, list[tuple[int, float]]]:
@@ -149,12 +191,47 @@ class Searcher:
                 lists[name] = ranked
         return lists
 
+    def query_weights(self, query: Query, lists, weights: dict[str, float] | None = None) -> dict[str, float]:
+        """The fusion weight of each list for ``query``: the signal's weight (from ``weights``, else
+        :meth:`weight`) times how much the signal can know about the query (see :class:`.signals.Signal`)."""
+        out = {}
+        for name in lists:
+            signal = get_signal(name)
+            base = weights[name] if weights is not None else self.weight(name)
+            out[name] = base * (signal.knows(self, query, lists) if signal.knows is not None else 1.0)
+        return out
+
+    def fused(self, lists, weights: dict[str, float], rrf_k: int | None = None) -> list[tuple[int, float]]:
+        """The lists fused (:func:`.fusion.fuse`), with passages that only point elsewhere demoted."""
+        fused = fuse(lists, weights, self.weights.rrf_k if rrf_k is None else rrf_k)
+        return demote(fused, self.pointers, POINTER_PENALTY)
+
+    def query(self, query: str) -> Query:
+        """What the signals get for ``query``: its tokens and the concepts it names that the articles mention."""
+        return self._query(query, self.link_concepts(query))
+
     def weight(self, signal: str) -> float:
         """The fusion weight of ``signal``: the field of :attr:`weights` of that name (a subclass of
         :class:`FusionWeights` may add some), else the weight the signal was registered with."""
         if signal not in ("rrf_k", "depth") and signal in {f.name for f in fields(self.weights)}:
             return getattr(self.weights, signal)
         return get_signal(signal).weight
+
+    @property
+    def headings(self) -> HeadingIndex:
+        """The heading paths' terms and the passages under them (built on first use)."""
+        if self._headings is None:
+            self._headings = HeadingIndex(self.passages, self.tokenizer,
+                                          lambda text: {m.concept_id for m in self.matcher.find(text)})
+        return self._headings
+
+    @property
+    def pointers(self) -> dict[int, float]:
+        """Passages that only point elsewhere, with how much of them does (see :func:`.sections.pointer_share`)."""
+        if self._pointers is None:
+            shares = {p.id: pointer_share(p) for p in self.passages}
+            self._pointers = {pid: share for pid, share in shares.items() if share > 0}
+        return self._pointers
 
     def query_vector(self, query: str) -> np.ndarray:
         """The encoder's vector for ``query``; the last one is kept (a reranker may need it again)."""
@@ -171,7 +248,8 @@ class Searcher:
             tokens = self._concept_tokens[concept_id] = [t for a in self.concepts[concept_id].aliases for t in self.tokenizer(a)]
         return tokens
 
-    def search(self, query: str, k: int = 10, signals=SIGNALS) -> SearchResult:
+    def search(self, query: str, k: int = 10, signals=SIGNALS, *, within: str | None = None) -> SearchResult:
+        """The ``k`` best hits for ``query``; ``within`` (a folder or a file of the index) limits them to it."""
         query = (query or "").strip()
         if not query:
             raise InputError("empty query: type a few words, e.g. `saga 补偿`")
@@ -181,42 +259,33 @@ class Searcher:
         linked = [c for c in everything if c.id in self.graph]
         request = self._query(query, linked)
         lists = self._ranked_lists(request, signals)
-        fused = fuse(lists, {name: self.weight(name) for name in lists}, self.weights.rrf_k)
+        fused = self.fused(lists, self.query_weights(request, lists))
         ranks = fused_ranks(lists)
         scores = dict(fused)
         ranked = [pid for pid, _ in fused]
+        if within:
+            ranked = self._within(ranked, within)
         reranked: dict[int, dict] = {}
         if self.reranker is not None:  # off by default: then nothing here differs from plain fusion
             ranked, reranked = self._rerank(request, ranked, scores)
         dense_scores = dict(lists.get("dense", []))
-        order = self._diversified(ranked, k)
+        # The reranked order, but the fused scores judge what is relevant enough to take a file's place:
+        # a reranker's scores may be on any scale.
+        answers = self.answers(ranked, dict(fused), k)
         linked_ids = {c.id for c in linked}
         query_tokens = list(dict.fromkeys(request.tokens))
-        hits = []
-        for pid in order:
-            passage = self.passages[pid]
-            mentioned = self.passage_concepts.get(pid, [])
-            ordered = sorted(mentioned, key=lambda cid: cid not in linked_ids)
-            hits.append(
-                Hit(
-                    doc=passage.doc,
-                    line_start=passage.line_start,
-                    line_end=passage.line_end,
-                    section=passage.section,
-                    text=passage.text,
-                    score=round(float(scores[pid]), 6),
-                    concepts=[self.concepts[cid].name for cid in ordered],
-                    why={
-                        "ranks": ranks[pid],
-                        "dense_similarity": round(float(dense_scores[pid]), 4) if pid in dense_scores else None,
-                        "matched_terms": [t for t in query_tokens if t in self._tokens_of(passage)],
-                        "matched_concepts": [self.concepts[cid].name for cid in ordered if cid in linked_ids],
-                        **({"rerank": reranked[pid]} if pid in reranked else {}),
-                    },
-                )
-            )
-        absent = [c for c in everything if c.id not in self.graph]
+        hits = [self._hit(answer, scores[answer.anchor], ranks, dense_scores, reranked, linked_ids, query_tokens)
+                for answer in answers]
+        # Only concepts the query names (not those hinted): `saga 补偿` does not warn that no article mentions DTM.
+        absent = [c for c in everything if c.id not in self.graph and c.score > HINT_SCORE]
         return SearchResult(query=query, concepts=linked, hits=hits, absent=absent)
+
+    def _within(self, ranked: list[int], within: str) -> list[int]:
+        folder = within.strip().strip("/")
+        inside = {p.doc for p in self.passages if p.doc == folder or p.doc.startswith(folder + "/")}
+        if not inside:
+            raise InputError(f"within={within!r}: no indexed file or folder of that name")
+        return [pid for pid in ranked if self.passages[pid].doc in inside]
 
     def _rerank(self, query: Query, ranked: list[int], scores: dict[int, float]) -> tuple[list[int], dict[int, dict]]:
         """Reorder the top :attr:`rerank_depth` by the reranker's scores, which replace their fused
@@ -241,17 +310,52 @@ class Searcher:
             tokens = self._passage_tokens[passage.id] = frozenset(self.tokenizer(passage.section + "\n" + passage.text))
         return tokens
 
-    def _diversified(self, ranked: list[int], k: int, threshold: float = 0.9) -> list[int]:
-        """The top ``k``, skipping near-duplicates of a better hit (a section copied between articles)."""
-        chosen: list[int] = []
-        for pid in ranked:
-            tokens = self._tokens_of(self.passages[pid])
-            if any(_jaccard(tokens, self._tokens_of(self.passages[other])) >= threshold for other in chosen):
+    def answers(self, ranked: list[int], scores: dict[int, float], k: int) -> list[Answer]:
+        """The ``k`` hits: adjacent passages of one section merged, near-duplicates of a better hit (a section
+        copied between articles) left out, and no file over its share of the top."""
+        head = ranked[: max(4 * k, MERGE_POOL)]
+        answers = group_passages([(pid, scores[pid]) for pid in head], self.neighbours,
+                                 max_lines=MAX_HIT_LINES, pool=MERGE_POOL, alone=self.pointers)
+        return share_limited(self._distinct(answers), k, FILE_SHARE, RELEVANT)
+
+    def _distinct(self, answers: list[Answer]):
+        """The answers, lazily, without near-duplicates of a better one (a section copied between articles)."""
+        kept: list[frozenset[str]] = []
+        for answer in answers:
+            tokens = self._tokens_of(self.passages[answer.anchor])
+            if any(_jaccard(tokens, other) >= 0.9 for other in kept):
                 continue
-            chosen.append(pid)
-            if len(chosen) == k:
-                break
-        return chosen
+            kept.append(tokens)
+            yield answer
+
+    def _hit(self, answer: Answer, score: float, ranks: dict, dense_scores: dict, reranked: dict, linked_ids: set[str],
+             query_tokens: list[str]) -> Hit:
+        parts = [self.passages[pid] for pid in answer.passages]
+        anchor = self.passages[answer.anchor]
+        mentioned = list(dict.fromkeys(cid for p in parts for cid in self.passage_concepts.get(p.id, [])))
+        ordered = sorted(mentioned, key=lambda cid: cid not in linked_ids)
+        tokens = frozenset().union(*(self._tokens_of(p) for p in parts))
+        pid = answer.anchor
+        why = {
+            "ranks": ranks[pid],
+            "dense_similarity": round(float(dense_scores[pid]), 4) if pid in dense_scores else None,
+            "matched_terms": [t for t in query_tokens if t in tokens],
+            "matched_concepts": [self.concepts[cid].name for cid in ordered if cid in linked_ids],
+            **({"rerank": reranked[pid]} if pid in reranked else {}),
+        }
+        if len(parts) > 1:  # which passages the hit joins, and where its best one is
+            why["merged"] = [{"lines": [p.line_start, p.line_end], "section": p.section} for p in parts]
+            why["best_lines"] = [anchor.line_start, anchor.line_end]
+        return Hit(
+            doc=anchor.doc,
+            line_start=parts[0].line_start,
+            line_end=parts[-1].line_end,
+            section=common_section([p.section for p in parts]) if len(parts) > 1 else anchor.section,
+            text=merged_text(parts),
+            score=round(float(score), 6),
+            concepts=[self.concepts[cid].name for cid in ordered],
+            why=why,
+        )
 
 
 def _singulars(word: str) -> list[str]:

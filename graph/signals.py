@@ -4,7 +4,8 @@ A signal is one function ``signal(searcher, query) -> [(passage id, score), ...]
 ``query.depth`` long (an empty list when it has nothing to say), registered by name. The built-in ones,
 in :data:`SIGNALS` order: ``bm25`` (BM25 over the query's jieba tokens), ``expanded`` (BM25 with the
 aliases of the linked concepts added), ``dense`` (cosine of encoder vectors) and ``concept`` (passages
-that mention the linked concepts or their graph neighbours).
+that mention the linked concepts or their graph neighbours) and ``heading`` (passages whose heading path
+names the query's terms and concepts).
 
 Another signal is one module, ``graph/signal_<name>.py`` (imported on the first search)::
 
@@ -39,11 +40,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SIGNALS", "SIGNAL_REGISTRY", "Query", "Signal", "register_signal", "get_signal", "check_signals", "top",
-    "HINT_SCORE", "NEIGHBOUR_WEIGHT",
+    "HINT_SCORE", "NEIGHBOUR_WEIGHT", "MIN_HEADING_SHARE", "KNOWN_FLOOR", "concept_coverage", "text_agreement", "AGREE_FLOOR",
 ]
 
-SIGNALS = ("bm25", "expanded", "dense", "concept")  # the default signals, in fusion order
+SIGNALS = ("bm25", "expanded", "dense", "concept", "heading")  # the default signals, in fusion order
 NEIGHBOUR_WEIGHT = 0.1  # a passage about a graph neighbour of a linked concept
+AGREE_TOP = 10
+AGREE_FLOOR = 0.5  # the concept signal's weight when the text backs none of its passages
+KNOWN_FLOOR = 0.7  # the concept signal's share of its weight when the concepts cover none of the query's tokens
+MIN_HEADING_SHARE = 0.2  # a heading naming less of the query than this says little about the passage
 HINT_SCORE = 0.3  # dev set: 0.2-0.5 within 0.001 nDCG; hints matter for queries naming a problem
 
 Ranked = list[tuple[int, float]]
@@ -66,18 +71,24 @@ class Signal:
     name: str
     rank: Callable[["Searcher", Query], Ranked]
     weight: float = 1.0  # its fusion weight where FusionWeights has no field of this name
+    # How much the signal can know about this query, from 0 to 1, given every signal's ranked list: its
+    # fusion weight is scaled by it (None: 1).
+    knows: Callable[["Searcher", Query, dict[str, Ranked]], float] | None = None
 
 
 SIGNAL_REGISTRY: Registry[Signal] = Registry("signal", error=InputError, plugins=("gokg.graph", "signal_"))
 
 
-def register_signal(name: str, *, weight: float = 1.0, replace: bool = False):
-    """Decorator: register ``function(searcher, query) -> [(passage id, score), ...]`` as signal ``name``."""
+def register_signal(name: str, *, weight: float = 1.0,
+                    knows: Callable[["Searcher", Query, dict[str, Ranked]], float] | None = None,
+                    replace: bool = False):
+    """Decorator: register ``function(searcher, query) -> [(passage id, score), ...]`` as signal ``name``;
+    ``knows(searcher, query, lists)`` (0 to 1) scales its fusion weight by how much it can know about the query."""
     if not isinstance(name, str) or ":" in name:
         raise ValueError(f"signal name {name!r}: a signal is one name, without ':'")
 
     def add(function: Callable[["Searcher", Query], Ranked]) -> Callable[["Searcher", Query], Ranked]:
-        SIGNAL_REGISTRY.register(name, Signal(name, function, float(weight)), replace=replace)
+        SIGNAL_REGISTRY.register(name, Signal(name, function, float(weight), knows), replace=replace)
         return function
 
     return add
@@ -98,7 +109,7 @@ def check_signals(signals: Iterable[str] | str) -> tuple[str, ...]:
     >>> check_signals(("bm25", "sparse"))
     Traceback (most recent call last):
     ...
-    gokg.errors.InputError: signal='sparse': use 'bm25', 'expanded', 'dense' or 'concept'
+    gokg.errors.InputError: signal='sparse': use 'bm25', 'expanded', 'dense', 'concept' or 'heading'
     """
     wanted = {signals} if isinstance(signals, str) else set(signals)
     for name in wanted:
@@ -126,6 +137,33 @@ def bm25(searcher: "Searcher", query: Query) -> Ranked:
     return top(searcher.lexical.scores(list(query.tokens)), query.depth)
 
 
+def concept_coverage(searcher: "Searcher", query: Query, lists: dict[str, Ranked] | None = None) -> float:
+    """How much of the query the concept layer understands: ``KNOWN_FLOOR`` plus the rest in proportion to
+    the share of the query's tokens that belong to the concepts it names."""
+    tokens = set(query.tokens)
+    if not tokens:
+        return KNOWN_FLOOR
+    covered: set[str] = set()
+    for linked in query.linked:
+        if linked.score > HINT_SCORE:
+            covered.update(searcher.alias_tokens(linked.id))
+    return KNOWN_FLOOR + (1 - KNOWN_FLOOR) * len(tokens & covered) / len(tokens)
+
+
+def text_agreement(searcher: "Searcher", query: Query, lists: dict[str, Ranked], name: str = "concept") -> float:
+    """How far the text itself backs the concept signal: ``AGREE_FLOOR`` plus the rest in proportion to the
+    share of its top ``AGREE_TOP`` passages that BM25 or the vectors also rank in their top ``2 * AGREE_TOP``.
+    Where the graph knows the corpus (the seeds) the concept signal's passages are the ones the words point
+    to; where it knows little, its passages are ones that merely mention a concept, and it weighs less."""
+    own = [pid for pid, _ in lists.get(name, [])[:AGREE_TOP]]
+    if not own:
+        return 1.0
+    text = {pid for other in ("bm25", "dense") for pid, _ in lists.get(other, [])[: 2 * AGREE_TOP]}
+    if not text:
+        return 1.0  # nothing to compare with (the signal alone)
+    return AGREE_FLOOR + (1 - AGREE_FLOOR) * sum(pid in text for pid in own) / len(own)
+
+
 @register_signal("expanded")
 def expanded(searcher: "Searcher", query: Query) -> Ranked:
     """BM25 with the aliases of the concepts the query names (so 熔断 finds "circuit breaker")."""
@@ -145,7 +183,7 @@ def dense(searcher: "Searcher", query: Query) -> Ranked:
     return list(zip(ids, scores))
 
 
-@register_signal("concept")
+@register_signal("concept", knows=concept_coverage)
 def concept(searcher: "Searcher", query: Query) -> Ranked:
     """Passages that mention the linked concepts; graph neighbours add a weaker signal."""
     if not query.linked:
@@ -161,6 +199,17 @@ def concept(searcher: "Searcher", query: Query) -> Ranked:
                 for pid in searcher.concept_passages.get(neighbour, ()):
                     score[pid] += NEIGHBOUR_WEIGHT * weight
     ranked = sorted(score.items(), key=lambda item: (-item[1], item[0]))
+    return ranked[: query.depth]
+
+
+@register_signal("heading")
+def heading(searcher: "Searcher", query: Query) -> Ranked:
+    """Passages whose heading path names the query's terms and the concepts it names (its own heading counts
+    more than the ones above it): the section whose heading is the question."""
+    terms = list(query.tokens) + [f"concept:{c.id}" for c in query.linked if c.score > HINT_SCORE]
+    scores = searcher.headings.scores(terms)
+    ranked = sorted(((pid, score) for pid, score in scores.items() if score >= MIN_HEADING_SHARE),
+                    key=lambda item: (-item[1], item[0]))
     return ranked[: query.depth]
 
 

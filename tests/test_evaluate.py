@@ -37,3 +37,25 @@ def test_bad_query_file_names_the_line(tmp_path):
     path.write_text('{"id": "a", "q": "x", "relevant": []}\n{"oops"\n', "utf-8")
     with pytest.raises(InputError, match="q.jsonl:2"):
         load_queries(path)
+
+
+def test_eval_takes_several_sets_and_prints_one_table_each_with_kinds(e5_index, dev_queries, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from gokg.cli import app
+
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "x1", "q": "sync.Pool 对象复用", "kind": "code",
+                                 "relevant": [{"doc": "001_3cd8c82c34f706f9.txt", "lines": [493, 504], "grade": 2}]}) + "\n",
+                     "utf-8")
+    result = CliRunner().invoke(app, ["eval", str(dev_queries), str(other), "--index", str(e5_index), "--ablation"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("== ") == 2 and result.output.count("nDCG@10 by kind") == 2
+    assert "paraphrase" in result.output and "heading alone" in result.output
+    data = json.loads(CliRunner().invoke(app, ["eval", str(dev_queries), str(other), "--index", str(e5_index),
+                                               "--json"]).output)
+    assert [s["queries"] for s in data["sets"]] == [str(dev_queries), str(other)]
+    bad = CliRunner().invoke(app, ["eval", str(dev_queries), str(other), "--index", "a", "--index", "b", "--index", "c"])
+    assert bad.exit_code != 0

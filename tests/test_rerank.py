@@ -45,7 +45,12 @@ def test_no_reranker_unless_selected(kb, reverse_reranker):
     assert [kb.search(q).to_dict() for q in QUERIES] == default
 
 
-def test_a_registered_reranker_is_picked_up(kb, reverse_reranker):
+def test_a_registered_reranker_is_picked_up(kb, reverse_reranker, monkeypatch):
+    from gokg.graph import search
+
+    # one passage a hit, in the reranked order: no merged sections, no file share
+    monkeypatch.setattr(search, "MERGE_POOL", 0)
+    monkeypatch.setattr(search, "FILE_SHARE", 1.0)
     kb.searcher.rerank_depth = 20
     fused = kb.search("saga 补偿", k=20).hits
     kb.searcher.set_reranker("reverse-test")

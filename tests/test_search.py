@@ -81,3 +81,62 @@ def test_a_problem_query_finds_its_remedies(kb):
                                                 ("service meshes", "service-mesh")])
 def test_english_plurals_link_concepts(kb, query, concept):
     assert concept in [c.id for c in kb.search(query).concepts if c.score == 1.0]
+
+
+def test_saga_sections_of_all_three_articles_in_the_top_5(kb):
+    # 000 (4.2), 002 (4.1) and 004 (2.4) each have a Saga section; one article's fragments must not crowd them out
+    saga_sections = {"000_ec0da037d95f2b7d.txt": (373, 413), "002_b063d93aa04c4af9.txt": (279, 314),
+                     "004_66048ea16c2f6692.txt": (152, 188)}
+    top = kb.search("saga 补偿").hits[:5]
+    found = {h.doc for h in top if h.doc in saga_sections
+             and h.line_start <= saga_sections[h.doc][1] and h.line_end >= saga_sections[h.doc][0]}
+    assert found == set(saga_sections)
+
+
+def test_a_merged_hit_is_one_section_and_its_text_is_the_lines_it_names(kb, seed_lines):
+    merged = [h for q in ("saga 补偿", "微服务的服务注册与发现怎么实现", "sync.Pool") for h in kb.search(q).hits
+              if "merged" in h.why]
+    assert merged
+    for hit in merged:
+        assert "\n".join(seed_lines(hit.doc)[hit.line_start : hit.line_end + 1]) == hit.text
+        assert hit.line_end - hit.line_start + 1 <= 40
+        parts = hit.why["merged"]
+        assert parts[0]["lines"][0] == hit.line_start and parts[-1]["lines"][1] == hit.line_end
+        assert all(part["section"].startswith(hit.section) for part in parts)
+
+
+def test_the_absent_notice_names_only_what_the_query_names(kb):
+    # the lexicon hints that Saga goes with DTM and Seata (no seed mentions them): the user did not ask about them
+    assert kb.search("saga 补偿").absent == []
+    assert [c.id for c in kb.search("seata 事务").absent] == ["seata"]
+
+
+def test_a_link_list_ranks_below_the_passage_it_points_to(tmp_path):
+    from gokg import KnowledgeBase
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "breaker.md").write_text(
+        "# 熔断器\n\n熔断器在下游错误率超过阈值时打开，快速失败，避免级联故障；半开状态放行少量探测请求。\n\n"
+        "## 扩展阅读\n\n- [熔断器原理](https://example.com/breaker)\n- [熔断器配置](https://example.com/config)\n"
+        "- [熔断与限流](https://example.com/limit)\n", "utf-8")
+    (docs / "other.md").write_text("# 部署\n\n服务部署在 Kubernetes 集群中。\n", "utf-8")
+    kb = KnowledgeBase.build([docs], tmp_path / "index", encoder="hash")
+    hits = kb.search("熔断器").hits
+    assert "扩展阅读" in hits[1].section and "阈值" in hits[0].text
+
+
+@pytest.mark.parametrize(("query", "concept", "words"), [
+    ("上线前模拟大量用户同时访问，评估服务能扛住多少", "load-testing", ("压测", "压力测试")),
+    ("程序跑着跑着内存越来越大不释放", "memory-leak", ("内存泄漏",)),
+])
+def test_a_paraphrase_links_the_concept_its_description_matches(kb, query, concept, words):
+    # the query shares no name with the concept; the lexicon's description says the same thing in other words
+    result = kb.search(query)
+    linked = {c.id: c.score for c in result.concepts}
+    assert 0.3 < linked[concept] < 1.0
+    assert any(any(w in h.text for w in words) for h in result.hits[:5])
+
+
+def test_a_query_that_names_its_concept_gets_no_guess(kb):
+    assert all(c.score == 1.0 or c.score <= 0.3 for c in kb.search("Gin 自定义中间件").concepts)

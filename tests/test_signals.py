@@ -29,7 +29,7 @@ def code_signal():
 
 
 def test_signals_is_the_default_set_in_registration_order():
-    assert SIGNALS == ("bm25", "expanded", "dense", "concept") == SIGNAL_REGISTRY.names()[:4]
+    assert SIGNALS == ("bm25", "expanded", "dense", "concept", "heading") == SIGNAL_REGISTRY.names()[:5]
 
 
 def test_a_registered_signal_is_picked_up_only_when_named(kb, code_signal):
@@ -46,7 +46,7 @@ def test_a_registered_signal_is_picked_up_only_when_named(kb, code_signal):
 def test_unknown_signal_names_the_signals(kb, code_signal):
     with pytest.raises(InputError) as error:
         kb.search("saga", signals=("bm25", "sparse"))
-    assert str(error.value) == "signal='sparse': use 'bm25', 'expanded', 'dense', 'concept' or 'has-code-test'"
+    assert str(error.value) == "signal='sparse': use 'bm25', 'expanded', 'dense', 'concept', 'heading' or 'has-code-test'"
     with pytest.raises(InputError, match="signal='nope'"):
         get_signal("nope")
 

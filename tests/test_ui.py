@@ -248,3 +248,33 @@ def test_concept_page_shows_article_text_as_text(tmp_path, monkeypatch):
     assert quoted and all(v.startswith("<div") and "[点我](http://evil.example)" in v for v in quoted)
     assert all("<b>粗体" not in v and "&lt;b&gt;粗体" in v for v in quoted)
     assert any(m.value.startswith("<div") and "ops__notes__a.md" in m.value for m in at.markdown)
+
+
+def test_search_page_is_compact_with_source_to_copy_and_a_folder_filter(app):
+    app.query_params["q"] = "saga 补偿"
+    app.query_params["in"] = "002_b063d93aa04c4af9.txt"
+    app.run()
+    assert not app.exception
+    assert app.selectbox(key="scope").value == "002_b063d93aa04c4af9.txt"
+    sources = [c.value for c in app.code]
+    assert sources and all(s.startswith("002_b063d93aa04c4af9.txt:") for s in sources)
+    assert any(e.label.startswith("More") for e in app.expander)
+
+
+def test_chinese_interface_from_the_url(app):
+    app.query_params["q"] = "熔断"
+    app.query_params["lang"] = "zh"
+    app.run()
+    assert not app.exception
+    assert app.session_state["zh"] is True
+    assert any(s.value == "结果" for s in app.subheader)
+
+
+def test_links_in_passages_are_clickable_only_for_http():
+    from gokg.ui.state import passage_html, prefers_chinese
+
+    html = passage_html("见 [文档](https://example.com/a?x=1&y=2) javascript:alert(1) <b>熔断</b>", ["熔断"])
+    assert '<a href="https://example.com/a?x=1&amp;y=2" target="_blank" rel="noopener noreferrer nofollow">文档</a>' in html
+    assert "javascript:alert(1)" in html and 'href="javascript' not in html
+    assert "&lt;b&gt;<mark>熔断</mark>&lt;/b&gt;" in html
+    assert prefers_chinese("zh-CN") and prefers_chinese(None, "zh-TW,en;q=0.8") and not prefers_chinese("en-US", "zh")

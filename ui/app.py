@@ -4,7 +4,9 @@ import streamlit as st
 from gokg.ui import state
 
 st.set_page_config(page_title="gokg", page_icon=":material/hub:", layout="wide")
-st.sidebar.toggle(state.TEXT["language"][0], key="zh")
+# Chinese when the browser prefers it or the URL says ?lang=zh; the toggle decides after that, and the URL keeps it.
+st.sidebar.toggle(state.TEXT["language"][0], value=state.initial_language(), key="zh")
+state.keep_language_in_url()
 
 if state.ensure_index() and state.index_ready():
     pages = [

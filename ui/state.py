@@ -76,12 +76,63 @@ TEXT = {
     "choose_node": ("Choose a concept in the drawing (or click it)", "选择图中的概念（或直接点击）"),
     "discovered": ("Discovered in the articles (not in the curated lexicon)", "从文章中发现（不在人工词表中）"),
     "discovered_short": ("discovered", "自动发现"),
+    "more": ("More: the whole passage and the lines around it", "更多：完整段落及上下文"),
+    "scope": ("Folder or file", "文件夹或文件"),
+    "scope_all": ("All files", "全部文件"),
+    "source": ("Source (copy)", "出处（可复制）"),
+    "merged": ("joins {n} passages of this section", "合并了本节的 {n} 个段落"),
+    "score": ("score", "得分"),
+    "terms": ("terms", "词"),
+    "concepts_word": ("concepts", "概念"),
+    "dense": ("vector similarity", "向量相似度"),
 }
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def lang() -> int:
     return 1 if st.session_state.get("zh", False) else 0
+
+
+def initial_language() -> bool:
+    """Whether the interface starts in Chinese: the URL's ``?lang=zh|en`` if it has one, else the browser's
+    preferred language (the sidebar toggle's initial value; the toggle decides after that)."""
+    if "zh" in st.session_state:
+        return bool(st.session_state["zh"])
+    wanted = st.query_params.get("lang")
+    if wanted in ("zh", "en"):
+        return wanted == "zh"
+    return prefers_chinese(st.context.locale, st.context.headers.get("Accept-Language", ""))
+
+
+def keep_language_in_url() -> None:
+    """The language goes into the URL, so a shared or reloaded link opens in it."""
+    st.query_params["lang"] = "zh" if lang() else "en"
+
+
+def prefers_chinese(locale: str | None, accept_language: str = "") -> bool:
+    """Whether the browser's first language is Chinese (``zh-CN``, ``zh-TW``, ``zh``...).
+
+    >>> prefers_chinese("zh-CN"), prefers_chinese("en-US", "zh-CN,zh;q=0.9"), prefers_chinese(None, "zh-TW,en;q=0.8")
+    (True, False, True)
+    """
+    first = locale or accept_language.split(",")[0].split(";")[0]
+    return first.strip().lower().startswith("zh")
+
+
+_URL = re.compile(r"\[([^\]\n]{1,200})\]\((https?://[^)\s]+)\)|(https?://[^\s<>\"'）)\]，。；]+)", re.IGNORECASE)
+
+
+def passage_html(text: str, terms: list[str]) -> str:
+    """Article text as HTML: escaped, ``terms`` marked, and its http(s) links (bare or markdown) clickable,
+    opening in a new tab; any other scheme (``javascript:``) stays plain text."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        out.append(highlight(text[last : match.start()], terms))
+        label, url = (match.group(1), match.group(2)) if match.group(2) else (match.group(3), match.group(3))
+        out.append(f"<a href=\"{escape(url)}\" target=\"_blank\" rel=\"noopener noreferrer nofollow\">{escape(label)}</a>")
+        last = match.end()
+    out.append(highlight(text[last:], terms))
+    return "".join(out)
 
 
 def t(key: str) -> str:
@@ -129,7 +180,11 @@ def save_upload(name: str, data: bytes, folder: Path) -> Path:
 # max_entries: each re-ingest opens a new version; the old ones are let go, not kept forever.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _open(path: str, stamp: float) -> KnowledgeBase:
-    return KnowledgeBase.open(path)
+    base = KnowledgeBase.open(path)
+    # Once per index version, while the page loads, not on the first paraphrase typed: the concepts'
+    # descriptions encoded (about 10 ms a concept with e5).
+    base.searcher.description_vectors
+    return base
 
 
 def kb() -> KnowledgeBase:
