@@ -180,6 +180,7 @@ class HashEncoder:
     """
 
     name = "hash"
+    compact_passages = False  # it costs nothing per token: it reads passages as they are
 
     def __init__(self, dim: int = 256):
         self.dim = dim
@@ -224,5 +225,11 @@ def load_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
     Traceback (most recent call last):
     ...
     gokg.errors.EncoderError: encoder='word2vec': use 'e5', 'hash' or 'sentence-transformers:NAME_OR_PATH'
+
+    A model encoder reads passages in their compact form, code by its identifiers (see
+    :mod:`gokg.ingest.embed_text`); an encoder class with ``compact_passages = False`` reads them whole.
     """
-    return ENCODERS.get(name)()
+    from .embed_text import CompactPassages
+
+    encoder = ENCODERS.get(name)()
+    return CompactPassages(encoder) if getattr(encoder, "compact_passages", True) else encoder

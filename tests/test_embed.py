@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -165,3 +166,78 @@ def test_e5_threads_are_chosen_by_gokg():
 def test_e5_respects_the_users_openmp_settings():
     policy, query, passage, threads = _e5_threads_in_child({"OMP_WAIT_POLICY": "ACTIVE", "OMP_NUM_THREADS": "3"})
     assert policy == "ACTIVE" and query == passage == threads == "3"
+
+
+# -- what a passage is embedded by --------------------------------------------------------------
+def _seed_passages(seeds):
+    from gokg.ingest.passages import make_passages
+    from gokg.ingest.read import read_documents
+    from gokg.ingest.structure import parse_blocks
+
+    documents, _ = read_documents([seeds])
+    passages = []
+    for doc in documents:
+        passages.extend(make_passages(doc, parse_blocks(doc.text), first_id=len(passages), target_chars=900))
+    return passages
+
+
+def test_code_is_embedded_by_its_comments_and_identifiers_on_the_seeds(seeds):
+    from gokg.ingest.embed_text import compact_text, embed_text
+
+    passages = _seed_passages(seeds)
+    prose = [p for p in passages if set(p.kinds) <= {"heading", "paragraph", "list", "table"}]
+    code = [p for p in passages if "code" in p.kinds]
+    assert prose and code
+    for passage in prose:  # prose is read as written (less table separator rows such as |---|---|)
+        words = [w for w in embed_text(passage).split() if not re.fullmatch(r"[|:-]+", w) or "---" not in w]
+        assert compact_text(embed_text(passage)).split() == words
+    shorter = 0
+    for passage in code:
+        text, compact = embed_text(passage), compact_text(embed_text(passage))
+        shorter += len(compact) < len(text)
+        for comment in re.findall(r"//\s*([\u4e00-\u9fff]{2,})", text):  # Chinese comments survive
+            assert comment in compact
+        for call in re.findall(r"\b([A-Za-z]\w+\.[A-Z]\w+)\(", text):  # and so do the calls (pkg.Func)
+            assert call in compact, (call, compact)
+    assert shorter >= 0.8 * len(code)
+    total = sum(len(embed_text(p)) for p in passages)
+    assert sum(len(compact_text(embed_text(p))) for p in passages) < 0.9 * total
+
+
+def test_a_diagram_is_embedded_by_its_labels():
+    from gokg.ingest.embed_text import compact_text
+
+    text = "调用链\ngraph TD\n    A[订单服务] -->|扣减| B[库存服务]\n    B --> C{成功?}\n    C -->|否| D[补偿事务]"
+    assert compact_text(text).split("\n") == ["调用链", "订单服务 扣减 库存服务 成功? 否 补偿事务"]
+
+
+class _CountingEncoder(HashEncoder):
+    def __init__(self):
+        super().__init__(dim=16)
+        self.seen: list[str] = []
+
+    def encode(self, texts, *, kind):
+        self.seen.extend(texts)
+        return super().encode(texts, kind=kind)
+
+
+def test_identical_passages_are_embedded_once_and_queries_pass_through():
+    from gokg.ingest.embed_text import CompactPassages
+
+    inner = _CountingEncoder()
+    encoder = CompactPassages(inner)
+    footer = "您的邮箱地址不会被公开。"
+    vectors = encoder.encode([footer, "Saga 补偿事务", footer, "```go\nx := pool.Get()\n```"], kind="passage")
+    assert vectors.shape == (4, 16) and np.array_equal(vectors[0], vectors[2])
+    assert inner.seen == [footer, "Saga 补偿事务", "pool.Get"]
+    encoder.encode(["x := pool.Get()"], kind="query")
+    assert inner.seen[-1] == "x := pool.Get()"  # a query is read as typed
+    assert (encoder.name, encoder.dim) == ("hash", 16)
+
+
+def test_model_encoders_read_compact_passages_the_hash_encoder_reads_them_whole():
+    from gokg.ingest.embed_text import CompactPassages
+
+    e5 = load_encoder("e5")
+    assert isinstance(e5, CompactPassages) and e5.name == "e5" and e5.threads >= 1
+    assert isinstance(load_encoder("hash"), HashEncoder)
