@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -170,17 +171,17 @@ def bench_resume_after_kill(docs: Path, index: Path, cold_seconds: float) -> Non
     shutil.rmtree(index, ignore_errors=True)
     child = subprocess.Popen([sys.executable, "-c", _KILL_CHILD, str(docs), str(index)], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    start, how = time.perf_counter(), "at half of the cold ingest time (no embedding progress seen)"
-    os.set_blocking(child.stdout.fileno(), False)
-    buffer = ""
+    rows: list[list[str]] = []
+    reader = threading.Thread(target=lambda: rows.extend(row.split() for row in child.stdout), daemon=True)
+    reader.start()
+    start, embed = time.perf_counter(), []
     while child.poll() is None and time.perf_counter() - start < cold_seconds / 2:
-        buffer += child.stdout.read() or ""
-        stages = [row.split() for row in buffer.splitlines() if row.count(" ") == 2]
-        embed = [(int(d), int(t)) for stage, d, t in stages if stage.startswith("embed") and t.isdigit() and d.isdigit()]
+        embed = [(int(r[1]), int(r[2])) for r in list(rows) if len(r) == 3 and r[0].startswith("embed") and r[1].isdigit() and r[2].isdigit()]
         if embed and embed[-1][0] * 2 >= embed[-1][1] > 0:
-            how = f"when embedding reported {embed[-1][0]}/{embed[-1][1]}"
             break
         time.sleep(0.05)
+    seen = f"embedding progress {embed[-1][0]}/{embed[-1][1]}" if embed else "no embedding progress reported yet"
+    how = f"after {time.perf_counter() - start:.0f} s, {seen}"
     if child.poll() is not None:
         line("passages embedded again after SIGKILL", "n/a", "the ingest ended before it could be killed")
         return

@@ -144,7 +144,11 @@ class E5Encoder:
 
 
 class SentenceTransformerEncoder:
-    """Any sentence-transformers model by name or local path (e.g. a Chinese bge model)."""
+    """Any sentence-transformers model by name or local path (e.g. a Chinese bge model).
+
+    It runs on the CPU unless ``GOKG_DEVICE`` names another torch device (``cuda``, ``cuda:1``, ``mps``):
+    ingest on a machine with a GPU, then search the index anywhere with the same model on the CPU.
+    """
 
     def __init__(self, model: str):
         try:
@@ -155,7 +159,7 @@ class SentenceTransformerEncoder:
                 "pip install torch==2.13.0 'gokg[st]'"
             ) from exc
         try:
-            self._model = SentenceTransformer(model, device="cpu")
+            self._model = SentenceTransformer(model, device=os.environ.get("GOKG_DEVICE") or "cpu")
         except Exception as exc:  # noqa: BLE001 - hub or path errors reach the user as one line
             raise EncoderError(f"cannot load sentence-transformers model {model!r}: {exc}") from exc
         self.name = f"sentence-transformers:{model}"

