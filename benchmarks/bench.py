@@ -278,63 +278,21 @@ def bench_seeds(work: Path, queries_path: Path | None) -> None:
                 print(f"  {q.id:5} {q.kind:10} {'(none judged) top dense similarity':>22} {top}  {q.q}")
 
 
-def bench_scale(work: Path, sizes: list[int]) -> None:
-    """Synthetic corpora made by recombining the seeds' passages, with vectors made the same way from the
-    seeds' e5 vectors (the encoder's own speed is measured above, so it is left out here)."""
-    from gokg.graph.knowledge_base import _tokenizer_for
-    from gokg.ingest.lexicon import load_lexicon
+def bench_scale(sizes: list[int], sample: int) -> None:
+    """benchmarks/scale.py: perturbed copies of the real articles, 1,000 and 10,000 of them."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import scale
 
-    seed_kb = KnowledgeBase.open(work / "index")  # the e5 index bench_seeds built
-    texts = [p.text for p in seed_kb.passages]
-    seed_vectors = np.load(work / "index" / "vectors.npy")
-    query_vectors = seed_kb.encoder.encode(["saga 补偿", "如何实现服务熔断降级", "pprof 火焰图定位性能热点", "sync.Pool",
-                                            "rate limiting requests in microservices", "Gin 自定义中间件"], kind="query")
-    tokenizer = _tokenizer_for(load_lexicon())
-    rng = np.random.default_rng(0)
-    print("\nscale (SYNTHETIC: each passage joins two seed passages; its vector is the normalised mean of their e5 vectors plus noise):")
-    for size in sizes:
-        picks = rng.integers(0, len(texts), size=(size, 2))
-        corpus = [texts[a] + "\n" + texts[b] for a, b in picks]
-        start = time.perf_counter()
-        tokens = [tokenizer(t) for t in corpus]
-        lexical = LexicalIndex.build(tokens)
-        elapsed = time.perf_counter() - start
-        line(f"  {size:>7} passages: tokenize + BM25 index", f"{size / elapsed:,.0f} passages/s", f"{elapsed:.1f} s in all")
-        vectors = seed_vectors[picks[:, 0]] + seed_vectors[picks[:, 1]]
-        vectors += 0.02 * rng.standard_normal(vectors.shape).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        start = time.perf_counter()
-        exact = VectorIndex.build(vectors, hnsw_threshold=10**9)
-        approx = VectorIndex.build(vectors, hnsw_threshold=0)
-        line(f"  {size:>7} passages: faiss flat + HNSW build", f"{time.perf_counter() - start:.1f} s", "IndexFlatIP, IndexHNSWFlat(M=32)")
-        queries = np.concatenate([query_vectors, seed_vectors[rng.integers(0, len(seed_vectors), 194)]])
-        recall, lat = [], []
-        for q in queries:
-            q = q / np.linalg.norm(q)
-            truth = set(exact.search(q, 10)[0])
-            start = time.perf_counter()
-            got = set(approx.search(q, 10)[0])
-            lat.append((time.perf_counter() - start) * 1000)
-            recall.append(len(truth & got) / 10)
-        line(f"  {size:>7} passages: HNSW recall@10 vs exact", f"{np.mean(recall):.3f}", "6 dev queries + 194 seed passages as queries, efSearch=64")
-        lex_lat = []
-        for q in ["saga 补偿", "sync.Pool 对象复用", "熔断 限流 降级", "pprof 火焰图"] * 10:
-            start = time.perf_counter()
-            lexical.scores(tokenizer(q))
-            lex_lat.append((time.perf_counter() - start) * 1000)
-        lat.sort(), lex_lat.sort()
-        line(f"  {size:>7} passages: query p95 (BM25 / HNSW)", f"{lex_lat[int(len(lex_lat) * .95) - 1]:.1f} / {lat[int(len(lat) * .95) - 1]:.2f} ms", "per signal")
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        line(f"  {size:>7} passages: peak memory of this process", f"{peak:.0f} MB", "ru_maxrss so far (both indexes, corpus, tokens)")
+    print("\nscale (benchmarks/scale.py):")
+    scale.run(sizes, sample)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--queries", type=Path, default=ROOT.parent / "shared" / "eval" / "dev_queries.jsonl")
     parser.add_argument("--scale", action="store_true")
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="1000,10000", help="articles, for --scale")
+    parser.add_argument("--sample", type=int, default=300, help="passages embedded with e5 to extrapolate from, for --scale")
     args = parser.parse_args()
     print(f"gokg benchmark · {platform.platform()} · {os.cpu_count()} cores · Python {platform.python_version()}")
     print(f"command: python benchmarks/bench.py {' '.join(sys.argv[1:])}\n")
@@ -342,7 +300,7 @@ def main() -> None:
     try:
         bench_seeds(work, args.queries if args.queries.exists() else None)
         if args.scale:
-            bench_scale(work, [int(s) for s in args.sizes.split(",")])
+            bench_scale([int(s) for s in args.sizes.split(",")], args.sample)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

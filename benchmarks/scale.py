@@ -191,21 +191,32 @@ def measure(size: int, work: Path, sample: int) -> dict:
 
     kb = KnowledgeBase.open(index, encoder=_E5QueriesUnderTheHashName())
     kb.search("warm up")
-    latencies = []
-    for _ in range(3):
+    first, again = [], []
+    for round_ in range(3):  # the first round fills the per-process caches (hit tokens for diversification)
         for query in QUERIES:
             start = time.perf_counter()
             kb.search(query)
-            latencies.append((time.perf_counter() - start) * 1000)
-    latencies.sort()
+            (first if round_ == 0 else again).append((time.perf_counter() - start) * 1000)
+    encode = []
+    for query in QUERIES:
+        start = time.perf_counter()
+        kb.encoder.encode([query], kind="query")
+        encode.append((time.perf_counter() - start) * 1000)
+    latencies = sorted(first + again)
     return {
         "articles": size, "corpus_mb": size_bytes / 1e6, "corpus_seconds": made, "passages": passages,
         "ingest_seconds": ingest, "stages": dict(timers.seconds), "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "peak_ingest_mb": peak_ingest, "index_mb": index_bytes / 1e6, "vector_index": kb.manifest.get("vector_index"),
         "e5_sample": len(picked), "e5_sample_seconds": e5_seconds, "e5_threads": getattr(e5, "threads", None),
         "p50_ms": latencies[len(latencies) // 2], "p95_ms": latencies[max(int(len(latencies) * 0.95) - 1, 0)],
-        "queries": len(latencies),
+        "queries": len(latencies), "first_p50_ms": _pct(first, 50), "first_p95_ms": _pct(first, 95),
+        "again_p50_ms": _pct(again, 50), "again_p95_ms": _pct(again, 95), "encode_p50_ms": _pct(encode, 50),
     }
+
+
+def _pct(values: list[float], percent: int) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, max(int(len(values) * percent / 100 + 0.5) - 1, 0))]
 
 
 def report(r: dict) -> None:
@@ -220,6 +231,9 @@ def report(r: dict) -> None:
     line("  peak memory (ingest / + query)", f"{r['peak_ingest_mb']:,.0f} / {r['peak_mb']:,.0f} MB", "ru_maxrss of the process; aim <= 4 GB")
     line("  index size on disk", f"{r['index_mb']:,.0f} MB", f"vectors: {r['vector_index']}")
     line("  query p50 / p95", f"{r['p50_ms']:.0f} / {r['p95_ms']:.0f} ms", f"{r['queries']} searches incl. e5 query encoding, {r['vector_index']}; aim p95 <= 100 ms")
+    if "first_p50_ms" in r:
+        line("    first search of a query p50 / p95", f"{r['first_p50_ms']:.0f} / {r['first_p95_ms']:.0f} ms", "a fresh process: hits tokenized for diversification")
+        line("    same query again p50 / p95", f"{r['again_p50_ms']:.0f} / {r['again_p95_ms']:.0f} ms", f"of which e5 query encoding p50 {r['encode_p50_ms']:.0f} ms")
 
 
 def run(sizes: list[int], sample: int = 300, work: Path | None = None) -> list[dict]:
