@@ -14,7 +14,8 @@ passage is about:
 
 :class:`CompactPassages` wraps an encoder so that it reads passages this way and embeds each distinct
 text once (identical passages, repeated boilerplate); :func:`gokg.ingest.embed.load_encoder` applies it.
-On the seeds the encoder reads 20 % fewer tokens; search quality is unchanged (see benchmarks/bench.py).
+On the seeds the encoder reads 20 % fewer tokens, and search quality holds (nDCG@10 on the seeds' dev
+queries 0.790, was 0.795; on the cloudwego docs 0.696, was 0.695).
 """
 from __future__ import annotations
 
