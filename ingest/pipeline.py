@@ -9,6 +9,7 @@ import numpy as np
 
 from .discover import discover_concepts
 from .embed import Encoder
+from .embed_text import embed_text  # what a passage is embedded by (its own module)
 from .extract import extract_relations, find_definitions, find_mentions
 from .lexicon import ConceptMatcher, load_lexicon
 from gokg.hashing import text_hash
@@ -37,14 +38,6 @@ class Corpus:
     problems: list[Problem] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
     embedded: int = 0  # how many passages were actually run through the encoder (the rest came from cache)
-
-
-def embed_text(passage: Passage, with_section: bool = True) -> str:
-    """What the encoder sees: the heading path (its last two levels), then the passage."""
-    if not with_section or not passage.section:
-        return passage.text
-    section = " > ".join(passage.section.split(" > ")[-2:])
-    return passage.text if passage.text.startswith(section) else f"{section}\n{passage.text}"
 
 
 def ingest(

