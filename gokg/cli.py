@@ -41,25 +41,19 @@ def _build(paths: list[Path], index: Path, encoder: str | None, lexicon: Path | 
     from gokg import KnowledgeBase, Settings
 
     settings = Settings(lexicon=str(lexicon.resolve()) if lexicon else None)
-    progress = _progress()
-    before = KnowledgeBase.status(index)
+
+    def searchable(state) -> None:
+        left = state.passages - state.embedded
+        which = f"the remaining {left} of {state.passages}" if state.embedded else f"{left}"
+        typer.echo(f"{index} answers now (lexical and concept signals); embedding {which} passages for the dense "
+                   "signal (Ctrl-C stops; the same `gokg ingest` continues)", err=True)
+
     try:
-        kb = KnowledgeBase.build(paths, index, encoder=encoder, settings=settings, progress=progress, embed=False,
-                                 resume=not force)
-        first = kb.build_report
-        if first.resumed:
-            typer.echo(f"continuing {index}: {before.embedded}/{before.passages} passages were embedded", err=True)
-        if kb.dense_on:
-            return kb
-        typer.echo(f"{index} answers now (lexical and concept signals); embedding {len(kb.passages) - kb.embedded} "
-                   "passages for the dense signal (Ctrl-C stops; `gokg ingest` again continues)", err=True)
-        kb = KnowledgeBase.build(paths, index, encoder=encoder, settings=settings, progress=progress)
+        return KnowledgeBase.build(paths, index, encoder=encoder, settings=settings, progress=_progress(),
+                                   resume=not force, on_searchable=searchable)
     except KeyboardInterrupt:
-        now = KnowledgeBase.status(index)
-        typer.echo(f"gokg: stopped; {now.summary()}", err=True)
+        typer.echo(f"gokg: stopped; {KnowledgeBase.status(index).summary()}", err=True)
         raise typer.Exit(130) from None
-    kb.build_report.embedded += first.embedded
-    return kb
 
 
 def _open(index: Path):

@@ -129,6 +129,7 @@ class KnowledgeBase:
         embed: bool = True,
         resume: bool = True,
         chunk_size: int = CHUNK_SIZE,
+        on_searchable: Callable[[IndexStatus], None] | None = None,
     ) -> "KnowledgeBase":
         """Ingest ``paths`` into the index at ``index_dir`` and return it, opened.
 
@@ -138,7 +139,8 @@ class KnowledgeBase:
         unchanged since the previous index at ``index_dir`` (same encoder) are reused, and a change of at
         most one chunk is embedded before the commit, so the dense signal never goes off for it. With
         ``resume``, an index of the same files left embedding (killed, Ctrl-C) is continued where it
-        stopped. One process writes an index at a time: IndexBusyError otherwise. The
+        stopped. ``on_searchable(status)`` is called when the index answers but still has vectors to
+        embed. One process writes an index at a time: IndexBusyError otherwise. The
         :class:`BuildReport` is in ``kb.build_report``.
         """
         settings = settings or Settings()
@@ -153,6 +155,8 @@ class KnowledgeBase:
             store.recover(index_dir)
             enc = encoder if encoder is not None and not isinstance(encoder, str) else load_encoder(settings.encoder)
             if resume and cls._resumable(paths, index_dir, enc.name, settings):
+                if embed and on_searchable:
+                    on_searchable(index_status(index_dir))
                 embedded = cls._embed_stage(index_dir, enc, report, chunk_size) if embed else 0
                 return cls._opened(index_dir, enc, embedded, resumed=True)
             corpus = prepare([Path(p) for p in paths], settings, progress=report)
@@ -178,6 +182,8 @@ class KnowledgeBase:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
             if embed:
+                if on_searchable and store.read_manifest(index_dir)["stage"] != store.STAGE_COMPLETE:
+                    on_searchable(index_status(index_dir))
                 embedded += cls._embed_stage(index_dir, enc, report, chunk_size)
             return cls._opened(index_dir, enc, embedded)
 

@@ -53,7 +53,7 @@ def index_status(index_dir: str | Path) -> IndexStatus:
     index_dir = Path(index_dir)
     running = writer_running(index_dir)
     try:
-        manifest = store.read_manifest(index_dir)
+        manifest = store.verify(index_dir)
     except (IndexMissingError, IndexFormatError) as exc:
         stage = "missing" if isinstance(exc, IndexMissingError) else "damaged"
         return IndexStatus(str(index_dir), stage, writer_running=running, problem=str(exc))
