@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-__all__ = ["Progress", "progress_reporter", "LineProgress", "BarProgress", "format_duration"]
+__all__ = ["Progress", "progress_reporter", "LineProgress", "BarProgress", "ProgressText", "format_duration"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -115,3 +115,22 @@ class BarProgress:
         bar.refresh()
         if done >= total:
             bar.close()
+
+
+class ProgressText:
+    """The latest progress as one line with the time left, for a progress bar that shows a caption (the UI).
+
+    >>> ProgressText()("embed", 0, 400)
+    'embed: 0/400 passages'
+    """
+
+    def __init__(self) -> None:
+        self._stages: dict[str, _Stage] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> str:
+        state = self._stages.get(stage)
+        if state is None or done < state.first:
+            state = self._stages[stage] = _Stage(done)
+        left = state.left(done, total) if done < total else None
+        eta = f", about {format_duration(left)} left" if left is not None else ""
+        return f"{stage}: {done}/{total} {UNITS.get(stage, 'items')}{eta}"

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +155,20 @@ def test_line_progress_gives_counts_rate_and_time_left():
     assert first == "embed: 0/100 passages"
     assert middle.startswith("embed: 50/100 passages (50%), ") and "/s, about" in middle and middle.endswith(" s left")
     assert last.startswith("embed: 100/100 passages, done in ")
+
+
+def test_the_ui_says_the_index_is_still_embedding(seeds, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from gokg.ui.state import TEXT
+
+    index = tmp_path / "index"
+    KnowledgeBase.build([seeds], index, encoder="hash", embed=False)
+    monkeypatch.setenv("GOKG_INDEX", str(index))
+    monkeypatch.setenv("GOKG_UPLOADS", str(tmp_path / "uploads"))
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "ui" / "app.py"), default_timeout=120)
+    app.switch_page("pages/corpus.py")
+    app.run()
+    assert not app.exception
+    info = " ".join(i.value for i in app.info)
+    assert info.startswith("Still embedding: 0/") and TEXT["stage_stopped"][0].strip() in info

@@ -55,6 +55,12 @@ TEXT = {
     "reingest": ("Re-ingest", "重新索引"),
     "building": ("Building the index from seeds/ (first run) ...", "首次运行：正在从 seeds/ 构建索引……"),
     "skipped": ("Skipped files", "跳过的文件"),
+    "stage_embedding": ("Still embedding: {embedded}/{passages} passages have vectors{left}. Search uses the lexical "
+                        "and concept signals; the dense signal joins when the vectors are complete.",
+                        "仍在生成向量：{embedded}/{passages} 个段落已完成{left}。搜索暂时只用关键词和概念信号，"
+                        "向量完成后加入语义信号。"),
+    "stage_stopped": (" (stopped: re-ingest continues where it stopped)", "（已中断：重新索引会从中断处继续）"),
+    "stage_left": (", about {left} left", "，约剩 {left}"),
     "language": ("中文界面", "中文界面"),
     "direction_out": ("→", "→"),
     "cooccurrence": ("Show co-occurrence (related_to)", "显示共现关系（related_to）"),
@@ -137,9 +143,7 @@ def ensure_index() -> bool:
     if (index_dir() / "manifest.json").exists():
         return True
     bar = st.progress(0.0, text=t("building"))
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"{t('building')} {stage} {done}/{total}")
+    progress = bar_progress(bar, t("building"))
 
     try:
         KnowledgeBase.build(corpus_dirs(), index_dir(), encoder=os.environ.get("GOKG_ENCODER"), progress=progress)
@@ -148,6 +152,30 @@ def ensure_index() -> bool:
         return False
     bar.empty()
     return True
+
+
+def bar_progress(bar, caption: str = ""):
+    """An ingest progress callback drawing on a ``st.progress`` bar: stage, counts and time left."""
+    from gokg.ingest.progress import ProgressText
+
+    describe = ProgressText()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{caption} {describe(stage, done, total)}".strip())
+
+    return progress
+
+
+def show_index_stage() -> None:
+    """Say when the index is still embedding (search then runs without the dense signal)."""
+    from gokg.ingest.progress import format_duration
+
+    state = KnowledgeBase.status(index_dir())
+    if state.stage != "embedding":
+        return
+    left = t("stage_left").format(left=format_duration(state.seconds_left)) if state.seconds_left else ""
+    text = t("stage_embedding").format(embedded=state.embedded, passages=state.passages, left=left)
+    st.info(text + ("" if state.writer_running else t("stage_stopped")))
 
 
 def escape(text: str) -> str:

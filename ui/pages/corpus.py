@@ -5,9 +5,10 @@ import streamlit as st
 from gokg import KnowledgeBase
 from gokg.errors import GokgError
 from gokg.ingest.read import SUFFIXES
-from gokg.ui.state import corpus_dirs, index_dir, kb, save_upload, t, uploads_dir
+from gokg.ui.state import bar_progress, corpus_dirs, index_dir, kb, save_upload, show_index_stage, t, uploads_dir
 
 st.header(t("corpus"))
+show_index_stage()
 st.subheader(t("indexed_files"))
 st.dataframe(pd.DataFrame(kb().files()), hide_index=True, width="stretch")
 problems = kb().manifest.get("problems", [])
@@ -26,7 +27,7 @@ if st.button(t("reingest"), type="primary"):
     try:
         report = KnowledgeBase.build(
             corpus_dirs(), index_dir(), encoder=kb().manifest["encoder"]["name"],
-            progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=stage),
+            progress=bar_progress(bar),
         ).build_report
     except GokgError as exc:
         st.error(f"{exc} — the previous index is still in use")
