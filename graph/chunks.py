@@ -112,11 +112,13 @@ def embed_missing(
     progress: Progress | None = None,
     passages_of: dict[str, int] | None = None,
     total: int | None = None,
+    have: set[str] | None = None,
 ) -> int:
-    """Embed the texts (by hash) that the folder's ledger does not hold yet, one chunk at a time; return how
-    many were run through the encoder. Progress counts passages (``passages_of``: passages per hash)."""
+    """Embed the texts (by hash) that the folder's ledger does not hold yet (or that are not in ``have``),
+    one chunk at a time; return how many were run through the encoder. Progress counts passages
+    (``passages_of``: passages per hash)."""
     ledger = ChunkLedger(index_dir)
-    done = ledger.hashes()
+    done = ledger.hashes() if have is None else have
     todo = [h for h in texts if h not in done]
     weight = passages_of or {}
     count = lambda hashes: sum(weight.get(h, 1) for h in hashes)  # noqa: E731

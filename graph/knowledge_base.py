@@ -18,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 
 from gokg.ingest.embed import Encoder, load_encoder
-from gokg.errors import ConceptNotFoundError, InputError
+from gokg.errors import ConceptNotFoundError, IndexFormatError, InputError
 from gokg.ingest.lexicon import ConceptMatcher, lexicon_hash
 from gokg.models import CONCEPT_TYPES, Concept, Mention, Passage, Problem
 from gokg.ingest.pipeline import prepare
@@ -198,10 +198,12 @@ class KnowledgeBase:
         hashes, texts, passages_of = store.passage_texts(passages)
         embedded = embed_missing(folder, texts, lambda batch: enc.encode(batch, kind="passage"),
                                  chunk_size=chunk_size, progress=report, passages_of=passages_of)
-        if not store.finish_vectors(folder):  # a chunk went missing under us: its passages are embedded again
+        if not store.finish_vectors(folder):  # a chunk file was damaged: embed its texts again
+            valid = set(ChunkLedger(folder).vectors(store.read_manifest(folder)["encoder"]["dim"]))
             embedded += embed_missing(folder, texts, lambda batch: enc.encode(batch, kind="passage"),
-                                      chunk_size=chunk_size, passages_of=passages_of)
-            store.finish_vectors(folder)
+                                      chunk_size=chunk_size, passages_of=passages_of, have=valid)
+            if not store.finish_vectors(folder):
+                raise IndexFormatError(f"{folder}: vectors could not be completed; rebuild it with `gokg ingest --force`")
         return embedded
 
     @classmethod

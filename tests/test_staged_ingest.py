@@ -172,3 +172,17 @@ def test_the_ui_says_the_index_is_still_embedding(seeds, tmp_path, monkeypatch):
     assert not app.exception
     info = " ".join(i.value for i in app.info)
     assert info.startswith("Still embedding: 0/") and TEXT["stage_stopped"][0].strip() in info
+
+
+def test_a_damaged_chunk_is_embedded_again_on_resume(seeds, tmp_path):
+    index = tmp_path / "index"
+    with pytest.raises(KeyboardInterrupt):
+        KnowledgeBase.build([seeds], index, encoder=StopAfter(stop_at=3), chunk_size=20)
+    first = sorted((index / "embedding").glob("*.npy"))[0]
+    first.write_bytes(first.read_bytes()[:-8] + b"\0" * 8)  # same size, other rows: the ledger's checksum differs
+    again = StopAfter(stop_at=0)
+    kb = KnowledgeBase.build([seeds], index, encoder=again, chunk_size=20)
+    assert kb.dense_on and kb.build_report.resumed
+    assert again.texts == kb.manifest["counts"]["texts"] - 20  # the damaged chunk's 20 texts again, not the good one
+    fresh = KnowledgeBase.build([seeds], tmp_path / "fresh", encoder="hash")
+    assert kb.search("saga 补偿").to_dict() == fresh.search("saga 补偿").to_dict()
