@@ -104,11 +104,15 @@ def ingest(
 
 
 @app.command()
-def status(index: IndexOption = DEFAULT_INDEX, as_json: JsonOption = False) -> None:
+def status(
+    index: IndexOption = DEFAULT_INDEX,
+    verify: Annotated[bool, typer.Option("--verify", help="Check the checksum of every file, however large.")] = False,
+    as_json: JsonOption = False,
+) -> None:
     """Which stage the index is in: passages embedded, estimated time left, whether an ingest is running."""
     from gokg import KnowledgeBase
 
-    state = KnowledgeBase.status(index)
+    state = KnowledgeBase.status(index, verify=verify)
     if as_json:
         _echo_json(state.to_dict())
     elif state.stage not in ("missing", "damaged"):

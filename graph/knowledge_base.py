@@ -263,10 +263,10 @@ class KnowledgeBase:
                    data.vectors, encoder, data.embedded)
 
     @staticmethod
-    def status(index_dir: str | Path) -> IndexStatus:
+    def status(index_dir: str | Path, *, verify: bool = False) -> IndexStatus:
         """The stage of the index at ``index_dir`` (complete, embedding: how far and how long still,
-        missing or damaged), cheap to ask while an ingest runs."""
-        return index_status(index_dir)
+        missing or damaged), cheap to ask while an ingest runs; ``verify`` checks every file's checksum."""
+        return index_status(index_dir, verify=verify)
 
     @property
     def dense_on(self) -> bool:

@@ -48,12 +48,13 @@ class IndexStatus:
                 "lexical and concept search on, dense signal off until complete")
 
 
-def index_status(index_dir: str | Path) -> IndexStatus:
-    """The stage of the index at ``index_dir``, never raising for a missing or damaged one."""
+def index_status(index_dir: str | Path, *, verify: bool = False) -> IndexStatus:
+    """The stage of the index at ``index_dir``, never raising for a missing or damaged one. ``verify``
+    checks the checksum of every file, however large (opening checks those of files up to 64 MB)."""
     index_dir = Path(index_dir)
     running = writer_running(index_dir)
     try:
-        manifest = store.verify(index_dir)
+        manifest = store.verify(index_dir, full=verify)
     except (IndexMissingError, IndexFormatError) as exc:
         stage = "missing" if isinstance(exc, IndexMissingError) else "damaged"
         return IndexStatus(str(index_dir), stage, writer_running=running, problem=str(exc))

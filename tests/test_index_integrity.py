@@ -226,3 +226,17 @@ def test_readers_during_commits_never_break_the_writer(hash_index, seeds, tmp_pa
     assert builds >= 1 and reader.returncode == 0
     assert "damaged" not in reader.stderr and "Traceback" not in reader.stderr
     assert not list(tmp_path.glob(".readers.old")) and KnowledgeBase.open(index).dense_on
+
+
+def test_large_files_are_checked_by_size_on_open_and_fully_by_status_verify(hash_index, tmp_path, monkeypatch):
+    from gokg.graph import integrity
+
+    index = _damaged_copy(hash_index, tmp_path, "large")
+    _replace_vector_rows(index)
+    monkeypatch.setattr(integrity, "CHECKSUM_ON_OPEN_BYTES", 1000)  # every file counts as large
+    assert KnowledgeBase.open(index).dense_on  # same size and shape: only the checksum can tell
+    assert KnowledgeBase.status(index).stage == "complete"
+    state = KnowledgeBase.status(index, verify=True)
+    assert state.stage == "damaged" and "vectors.faiss" in state.problem
+    proc = _gokg("status", "--verify", "--index", str(index))
+    assert proc.returncode == 1 and "vectors.faiss was changed" in proc.stderr and "--force" in proc.stderr
