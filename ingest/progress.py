@@ -14,6 +14,7 @@ bar completes. :func:`progress_reporter` picks the form for a stream::
 """
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -108,8 +109,11 @@ class BarProgress:
         if bar is None or bar.disable:
             if done >= total and bar is not None:
                 return
+            # a terminal that reports no size (0 x 0) would make tqdm hide the bar: then 80 x 24
+            size = shutil.get_terminal_size((80, 24))
             bar = self._bars[stage] = tqdm(total=total, initial=done, desc=stage, unit=UNITS.get(stage, "it"),
-                                           file=self.stream, leave=True, dynamic_ncols=True)
+                                           file=self.stream, leave=True, ncols=size.columns or 80,
+                                           nrows=size.lines or 24)
         bar.total = total
         bar.n = done
         bar.refresh()

@@ -186,3 +186,20 @@ def test_a_damaged_chunk_is_embedded_again_on_resume(seeds, tmp_path):
     assert again.texts == kb.manifest["counts"]["texts"] - 20  # the damaged chunk's 20 texts again, not the good one
     fresh = KnowledgeBase.build([seeds], tmp_path / "fresh", encoder="hash")
     assert kb.search("saga 补偿").to_dict() == fresh.search("saga 补偿").to_dict()
+
+
+def test_bars_on_a_terminal_all_complete(seeds, tmp_path):
+    import io
+
+    from gokg.ingest.progress import progress_reporter
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    KnowledgeBase.build([seeds], tmp_path / "index", encoder="hash", progress=progress_reporter(screen))
+    shown = screen.getvalue()
+    for stage in ("read", "passages", "concepts", "index", "embed"):
+        assert f"{stage}: 100%|" in shown, stage
+    assert "\n" + "embed: 0/" not in shown  # bars, not lines
