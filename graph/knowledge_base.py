@@ -18,7 +18,7 @@ from pathlib import Path
 import networkx as nx
 
 from gokg.ingest.embed import Encoder, load_encoder
-from gokg.errors import ConceptNotFoundError, IndexFormatError, InputError
+from gokg.errors import ConceptNotFoundError, GokgError, IndexFormatError, InputError
 from gokg.ingest.lexicon import ConceptMatcher, lexicon_hash
 from gokg.models import CONCEPT_TYPES, Concept, Mention, Passage, Problem
 from gokg.ingest.pipeline import prepare
@@ -151,6 +151,16 @@ class KnowledgeBase:
         index_dir = Path(index_dir)
         store.check_replaceable(index_dir)
         report = progress or (lambda stage, done, total: None)
+        try:
+            return cls._build(paths, index_dir, encoder, settings, report, embed, resume, chunk_size, on_searchable)
+        except OSError as exc:  # disk full, read-only file system, a folder that cannot be created
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise GokgError(f"{index_dir}: cannot write the index ({where}{exc.strerror or exc}); what was "
+                            "committed before is kept") from None
+
+    @classmethod
+    def _build(cls, paths, index_dir: Path, encoder, settings: Settings, report: Progress, embed: bool, resume: bool,
+               chunk_size: int, on_searchable) -> "KnowledgeBase":
         with IndexLock(index_dir):
             store.recover(index_dir)
             enc = encoder if encoder is not None and not isinstance(encoder, str) else load_encoder(settings.encoder)

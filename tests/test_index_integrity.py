@@ -240,3 +240,12 @@ def test_large_files_are_checked_by_size_on_open_and_fully_by_status_verify(hash
     assert state.stage == "damaged" and "vectors.faiss" in state.problem
     proc = _gokg("status", "--verify", "--index", str(index))
     assert proc.returncode == 1 and "vectors.faiss was changed" in proc.stderr and "--force" in proc.stderr
+
+
+def test_an_index_that_cannot_be_written_is_one_line(seeds, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("keep", "utf-8")
+    proc = _gokg("ingest", str(seeds), "--index", str(blocker / "index"), "--encoder", "hash")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].startswith(f"gokg: {blocker / 'index'}: cannot write the index (")
+    assert blocker.read_text("utf-8") == "keep"
