@@ -29,27 +29,31 @@ def _echo_json(data) -> None:
 
 
 def _progress():
-    from tqdm import tqdm
+    """Bars on a terminal; plain lines with counts and time left otherwise (CI logs, `make run`)."""
+    from gokg.ingest.progress import progress_reporter
 
-    bars: dict[str, tqdm] = {}
-
-    def report(stage: str, done: int, total: int) -> None:
-        bar = bars.get(stage)
-        if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="item", file=sys.stderr, leave=False, disable=None)
-        bar.n = done
-        bar.refresh()
-        if done >= total:
-            bar.close()
-
-    return report
+    return progress_reporter(sys.stderr)
 
 
-def _build(paths: list[Path], index: Path, encoder: str | None, lexicon: Path | None = None):
+def _build(paths: list[Path], index: Path, encoder: str | None, lexicon: Path | None = None, *, force: bool = False):
+    """Build in two stages, saying when the index answers: first everything but the vectors, then the
+    vectors, chunk by chunk (Ctrl-C or a kill loses at most one chunk; the next ingest continues)."""
     from gokg import KnowledgeBase, Settings
 
     settings = Settings(lexicon=str(lexicon.resolve()) if lexicon else None)
-    return KnowledgeBase.build(paths, index, encoder=encoder, settings=settings, progress=_progress())
+
+    def searchable(state) -> None:
+        left = state.passages - state.embedded
+        which = f"the remaining {left} of {state.passages}" if state.embedded else f"{left}"
+        typer.echo(f"{index} answers now (lexical and concept signals); embedding {which} passages for the dense "
+                   "signal (Ctrl-C stops; the same `gokg ingest` continues)", err=True)
+
+    try:
+        return KnowledgeBase.build(paths, index, encoder=encoder, settings=settings, progress=_progress(),
+                                   resume=not force, on_searchable=searchable)
+    except KeyboardInterrupt:
+        typer.echo(f"gokg: stopped; {KnowledgeBase.status(index).summary()}", err=True)
+        raise typer.Exit(130) from None
 
 
 def _open(index: Path):
@@ -86,7 +90,7 @@ def ingest(
         else:
             typer.echo(f"index {index} is current (same files, encoder and lexicon): nothing to do; --force rebuilds")
         return
-    kb = _build(sources, index, encoder, lexicon)
+    kb = _build(sources, index, encoder, lexicon, force=force)
     report = kb.build_report
     if as_json:
         _echo_json(report.to_dict())
@@ -97,6 +101,24 @@ def ingest(
     )
     for problem in report.problems:  # kept: indexed, with a warning (bytes replaced, only boilerplate)
         typer.echo(f"{'warning' if getattr(problem, 'kept', False) else 'skipped'} {problem.path}: {problem.reason}")
+
+
+@app.command()
+def status(
+    index: IndexOption = DEFAULT_INDEX,
+    verify: Annotated[bool, typer.Option("--verify", help="Check the checksum of every file, however large.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Which stage the index is in: passages embedded, estimated time left, whether an ingest is running."""
+    from gokg import KnowledgeBase
+
+    state = KnowledgeBase.status(index, verify=verify)
+    if as_json:
+        _echo_json(state.to_dict())
+    elif state.stage not in ("missing", "damaged"):
+        typer.echo(f"{index}: {state.summary()}")
+    if state.stage in ("missing", "damaged"):
+        raise GokgError(state.problem)
 
 
 @app.command()
@@ -131,6 +153,8 @@ def search(
     if as_json:
         _echo_json(_search_json(result))
         return
+    if result.notice:
+        typer.echo(f"({result.notice})")
     chips = ", ".join(f"{c.name} ({c.type})" for c in result.concepts) or "-"
     typer.echo(f"concepts: {chips}")
     if result.absent:

@@ -1,6 +1,7 @@
 """The errors a user can cause. The CLI turns each into one line on stderr, the UI into ``st.error``."""
 
-__all__ = ["GokgError", "InputError", "IndexMissingError", "IndexFormatError", "ConceptNotFoundError", "EncoderError"]
+__all__ = ["GokgError", "InputError", "IndexMissingError", "IndexFormatError", "ConceptNotFoundError", "EncoderError",
+           "IndexBusyError"]
 
 
 class GokgError(Exception):
@@ -25,3 +26,7 @@ class ConceptNotFoundError(GokgError):
 
 class EncoderError(GokgError):
     """The embedding model cannot be loaded (unknown name, missing optional dependency)."""
+
+
+class IndexBusyError(GokgError):
+    """Another process is writing the index (one writer at a time)."""

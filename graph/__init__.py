@@ -3,8 +3,9 @@ from .concept_graph import communities, neighborhood, neighbors
 from .knowledge_base import BuildReport, KnowledgeBase
 from .results import ConceptInfo, ConceptSummary, Hit, LinkedConcept, Neighbor, SearchResult, Topic, to_frame
 from .search import FusionWeights
+from .status import IndexStatus
 
 __all__ = [
-    "BuildReport", "ConceptInfo", "ConceptSummary", "FusionWeights", "Hit", "KnowledgeBase", "LinkedConcept",
+    "BuildReport", "ConceptInfo", "ConceptSummary", "FusionWeights", "Hit", "IndexStatus", "KnowledgeBase", "LinkedConcept",
     "Neighbor", "SearchResult", "Topic", "communities", "neighborhood", "neighbors", "to_frame",
 ]

@@ -11,42 +11,52 @@ import re
 import shutil
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
 
 from gokg.ingest.embed import Encoder, load_encoder
-from gokg.errors import ConceptNotFoundError, InputError
+from gokg.errors import ConceptNotFoundError, GokgError, IndexFormatError, InputError
 from gokg.ingest.lexicon import ConceptMatcher, lexicon_hash
 from gokg.models import CONCEPT_TYPES, Concept, Mention, Passage, Problem
-from gokg.ingest.pipeline import Corpus, ingest
+from gokg.ingest.pipeline import prepare
 from gokg.settings import Settings
 from gokg.ingest.tokenize import Tokenizer
 
 from . import concept_graph, store
+from .chunks import ChunkLedger, embed_missing, seed_from_cache
+from .lock import IndexLock
+from .status import IndexStatus, index_status
 from .evaluate import EvalReport, evaluate, load_queries
 from .lexical import LexicalIndex
 from .results import ConceptInfo, ConceptSummary, EvidenceRef, Neighbor, SearchResult, Topic
 from .search import SIGNALS, FusionWeights, Searcher
 from .vectors import VectorIndex
 
-__all__ = ["KnowledgeBase", "BuildReport"]
+__all__ = ["KnowledgeBase", "BuildReport", "IndexStatus", "CHUNK_SIZE"]
 
 Progress = Callable[[str, int, int], None]
 
+CHUNK_SIZE = 32  # texts per persisted chunk of vectors: what a kill can lose (a few seconds of e5 on 2 cores)
+
 
 class BuildReport:
-    """What an ingest did: counts, how many passages were embedded, and the files that failed."""
+    """What an ingest did: counts, how many passages were embedded (run through the encoder) in this run,
+    the stage it left the index in, whether it continued an interrupted one, and the files that failed."""
 
-    def __init__(self, corpus: Corpus, index_dir: Path):
+    def __init__(self, manifest: dict, index_dir: Path, *, embedded: int, stage: str, resumed: bool = False):
+        counts = manifest["counts"]
         self.index_dir = str(index_dir)
-        self.files = len(corpus.documents)
-        self.passages = len(corpus.passages)
-        self.concepts = len({m.concept_id for m in corpus.mentions})
-        self.relations = len(corpus.relations)
-        self.embedded = corpus.embedded
-        self.problems: list[Problem] = list(corpus.problems)
+        self.files = counts.get("files", 0)
+        self.passages = counts["passages"]
+        self.concepts = counts.get("concepts", 0)
+        self.relations = counts.get("relations", 0)
+        self.embedded = embedded
+        self.stage = stage
+        self.resumed = resumed
+        self.problems: list[Problem] = [Problem(p["path"], p["reason"]) for p in manifest.get("problems", [])]
 
     def to_dict(self) -> dict:
         data = dict(vars(self))
@@ -87,9 +97,11 @@ class KnowledgeBase:
         lexical: LexicalIndex,
         vectors: VectorIndex,
         encoder: Encoder | None = None,
+        embedded: int | None = None,
     ):
         self.index_dir = Path(index_dir)
         self.manifest = manifest
+        self.embedded = len(passages) if embedded is None else embedded  # passages with a vector
         self.build_report: BuildReport | None = None  # set by build()
         self.passages = passages
         self.graph = graph
@@ -114,60 +126,170 @@ class KnowledgeBase:
         *,
         settings: Settings | None = None,
         progress: Progress | None = None,
+        embed: bool = True,
+        resume: bool = True,
+        chunk_size: int = CHUNK_SIZE,
+        on_searchable: Callable[[IndexStatus], None] | None = None,
     ) -> "KnowledgeBase":
-        """Ingest ``paths`` into a new index at ``index_dir`` (atomically) and return it, opened.
+        """Ingest ``paths`` into the index at ``index_dir`` and return it, opened.
 
-        Passages whose text is unchanged since the previous index at ``index_dir`` (same encoder)
-        reuse their vectors. The :class:`BuildReport` is in ``kb.build_report``.
+        In two stages: everything but the vectors is committed first (the index then answers with its
+        lexical and concept signals), then the vectors are embedded in chunks of ``chunk_size`` texts,
+        each persisted as it completes; ``embed=False`` returns after the first stage. Vectors of texts
+        unchanged since the previous index at ``index_dir`` (same encoder) are reused, and a change of at
+        most one chunk is embedded before the commit, so the dense signal never goes off for it. With
+        ``resume``, an index of the same files left embedding (killed, Ctrl-C) is continued where it
+        stopped. ``on_searchable(status)`` is called when the index answers but still has vectors to
+        embed. One process writes an index at a time: IndexBusyError otherwise. The
+        :class:`BuildReport` is in ``kb.build_report``.
         """
         settings = settings or Settings()
         if isinstance(encoder, str):
             settings = Settings(**{**settings.to_dict(), "encoder": encoder})
+        if chunk_size < 1:
+            raise InputError(f"chunk_size={chunk_size}, chunk_size must be >= 1")
         index_dir = Path(index_dir)
-        tmp = store.staging_dir(index_dir)
+        store.check_replaceable(index_dir)
+        report = progress or (lambda stage, done, total: None)
         try:
+            return cls._build(paths, index_dir, encoder, settings, report, embed, resume, chunk_size, on_searchable)
+        except OSError as exc:  # disk full, read-only file system, a folder that cannot be created
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise GokgError(f"{index_dir}: cannot write the index ({where}{exc.strerror or exc}); what was "
+                            "committed before is kept") from None
+
+    @classmethod
+    def _build(cls, paths, index_dir: Path, encoder, settings: Settings, report: Progress, embed: bool, resume: bool,
+               chunk_size: int, on_searchable) -> "KnowledgeBase":
+        with IndexLock(index_dir):
+            store.recover(index_dir)
             enc = encoder if encoder is not None and not isinstance(encoder, str) else load_encoder(settings.encoder)
-            cache = store.embedding_cache(index_dir, enc.name)
-            corpus = ingest([Path(p) for p in paths], enc, settings, cache=cache, progress=progress)
+            if resume and cls._resumable(paths, index_dir, enc.name, settings):
+                if embed and on_searchable:
+                    on_searchable(index_status(index_dir))
+                embedded = cls._embed_stage(index_dir, enc, report, chunk_size) if embed else 0
+                return cls._opened(index_dir, enc, embedded, resumed=True)
+            corpus = prepare([Path(p) for p in paths], settings, progress=report)
             if not corpus.passages:
                 reasons = "; ".join(f"{p.path}: {p.reason}" for p in corpus.problems[:5])
                 raise InputError(f"nothing to index in {', '.join(map(str, paths))}" + (f" ({reasons})" if reasons else ""))
-            if progress:
-                progress("index", 0, 1)
-            store.write_index(tmp, corpus, settings, enc, _tokenizer_for(corpus.concepts), lexicon_hash(settings.lexicon))
-            store.commit(tmp, index_dir)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+            report("index", 0, 2)
+            cache = store.embedding_cache(index_dir, enc.name)
+            tmp = store.staging_dir(index_dir)
+            embedded = 0
+            try:
+                inputs = [str(Path(p)) for p in paths]
+                store.write_index(tmp, corpus, settings, enc, _tokenizer_for(corpus.concepts),
+                                  lexicon_hash(settings.lexicon), inputs=inputs)
+                report("index", 1, 2)
+                _, texts, _ = store.passage_texts(corpus.passages)
+                cached = seed_from_cache(tmp, texts, cache)
+                if len(texts) - cached <= chunk_size:
+                    embedded = cls._embed_stage(tmp, enc, report, chunk_size)
+                report("index", 2, 2)
+                store.commit(tmp, index_dir)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            if embed:
+                if on_searchable and store.read_manifest(index_dir)["stage"] != store.STAGE_COMPLETE:
+                    on_searchable(index_status(index_dir))
+                embedded += cls._embed_stage(index_dir, enc, report, chunk_size)
+            return cls._opened(index_dir, enc, embedded)
+
+    @classmethod
+    def _embed_stage(cls, folder: Path, enc: Encoder, report: Progress, chunk_size: int) -> int:
+        """Embed what the folder's ledger lacks, chunk by chunk, then complete its vectors; how many texts
+        went through the encoder."""
+        if store.read_manifest(folder)["stage"] == store.STAGE_COMPLETE:
+            return 0
+        rows = store.read_jsonl(folder / "passages.jsonl")
+        passages = [store.passage_from_row(r) for r in rows]
+        hashes, texts, passages_of = store.passage_texts(passages)
+        embedded = embed_missing(folder, texts, lambda batch: enc.encode(batch, kind="passage"),
+                                 chunk_size=chunk_size, progress=report, passages_of=passages_of)
+        if not store.finish_vectors(folder):  # a chunk file was damaged: embed its texts again
+            valid = set(ChunkLedger(folder).vectors(store.read_manifest(folder)["encoder"]["dim"]))
+            embedded += embed_missing(folder, texts, lambda batch: enc.encode(batch, kind="passage"),
+                                      chunk_size=chunk_size, passages_of=passages_of, have=valid)
+            if not store.finish_vectors(folder):
+                raise IndexFormatError(f"{folder}: vectors could not be completed; rebuild it with `gokg ingest --force`")
+        return embedded
+
+    @classmethod
+    def _opened(cls, index_dir: Path, enc: Encoder, embedded: int, *, resumed: bool = False) -> "KnowledgeBase":
         kb = cls.open(index_dir, encoder=enc)
-        kb.build_report = BuildReport(corpus, index_dir)
+        stage = store.STAGE_COMPLETE if kb.dense_on else store.STAGE_EMBEDDING
+        kb.build_report = BuildReport(kb.manifest, index_dir, embedded=embedded, stage=stage, resumed=resumed)
         return kb
 
     @staticmethod
-    def is_current(paths: list[str | Path], index_dir: str | Path, encoder: str | None = None,
-                   lexicon: str | Path | None = None) -> bool:
-        """Whether the index at ``index_dir`` was built from exactly these files, with this encoder
-        (default: e5) and user lexicon file, this version's settings, lexicon and format (so ingesting
-        again changes nothing)."""
-        try:
-            manifest = store.read_manifest(Path(index_dir))
-        except Exception:  # noqa: BLE001 - missing or old index: not current
+    def _same_build(manifest: dict, paths: list[str | Path], encoder_name: str, settings: Settings) -> bool:
+        """Whether ``manifest`` was built from exactly these files with this encoder, settings and lexicon."""
+        if manifest["encoder"]["name"] != encoder_name:
             return False
-        settings = Settings.from_dict(manifest.get("settings", {}))
-        if manifest["encoder"]["name"] != (encoder or Settings().encoder):
-            return False
-        if settings != Settings(encoder=settings.encoder, lexicon=str(lexicon) if lexicon else None):
-            return False  # built with other settings than this version's defaults, or another user lexicon
+        built = {**manifest.get("settings", {}), "encoder": None}
+        if Settings.from_dict(built) != Settings(**{**settings.to_dict(), "encoder": None}):
+            return False  # built with other settings than these, or another user lexicon
         if manifest.get("lexicon_hash") != lexicon_hash(settings.lexicon):
             return False
         return store.source_hashes([Path(p) for p in paths]) == manifest.get("sources")
 
     @classmethod
+    def _resumable(cls, paths, index_dir: Path, encoder_name: str, settings: Settings) -> bool:
+        """An intact index of the same build, left embedding, whose passage hashes this gokg reproduces."""
+        try:
+            manifest = store.read_manifest(index_dir)
+            if manifest["stage"] != store.STAGE_EMBEDDING or not cls._same_build(manifest, paths, encoder_name, settings):
+                return False
+            data = store.read_index(index_dir)
+        except Exception:  # noqa: BLE001 - missing, damaged or of another build: build it afresh
+            return False
+        stored = [row["hash"] for row in store.read_jsonl(index_dir / "passages.jsonl")]
+        return store.passage_texts(data.passages)[0] == stored
+
+    @classmethod
+    def is_current(cls, paths: list[str | Path], index_dir: str | Path, encoder: str | None = None,
+                   lexicon: str | Path | None = None) -> bool:
+        """Whether the index at ``index_dir`` is complete, intact (sizes and checksums) and was built from
+        exactly these files, with this encoder (default: e5) and user lexicon file, this version's
+        settings, lexicon and format (so ingesting again changes nothing)."""
+        try:
+            manifest = store.verify(Path(index_dir))
+        except Exception:  # noqa: BLE001 - missing, old or damaged index: not current
+            return False
+        if manifest["stage"] != store.STAGE_COMPLETE:
+            return False
+        settings = Settings(encoder=encoder or Settings().encoder, lexicon=str(lexicon) if lexicon else None)
+        return cls._same_build(manifest, paths, encoder or Settings().encoder, settings)
+
+    @classmethod
     def open(cls, index_dir: str | Path, encoder: Encoder | None = None) -> "KnowledgeBase":
-        """Open a saved index. Raises IndexMissingError or IndexFormatError with what to do."""
+        """Open a saved index, complete or still embedding (then search runs without the dense signal and
+        says so). Raises IndexMissingError, or IndexFormatError for an index of another format or a
+        damaged one, with what to do."""
         data = store.read_index(index_dir)
         return cls(Path(index_dir), data.manifest, data.passages, data.concepts, data.mentions, data.graph, data.lexical,
-                   data.vectors, encoder)
+                   data.vectors, encoder, data.embedded)
+
+    @staticmethod
+    def status(index_dir: str | Path, *, verify: bool = False) -> IndexStatus:
+        """The stage of the index at ``index_dir`` (complete, embedding: how far and how long still,
+        missing or damaged), cheap to ask while an ingest runs; ``verify`` checks every file's checksum."""
+        return index_status(index_dir, verify=verify)
+
+    @property
+    def dense_on(self) -> bool:
+        """Whether every passage has its vector, so search uses the dense signal."""
+        return self.manifest["stage"] == store.STAGE_COMPLETE
+
+    @property
+    def notice(self) -> str:
+        """What search leaves out, if anything: "" once the index is complete."""
+        if self.dense_on:
+            return ""
+        return (f"dense signal off: {self.embedded}/{len(self.passages)} passages embedded "
+                "(lexical and concept signals only until `gokg ingest` completes the index)")
 
     # -- search ------------------------------------------------------------------------------
     @property
@@ -192,9 +314,19 @@ class KnowledgeBase:
             )
         return self._searcher
 
-    def search(self, query: str, k: int = 10, *, signals=SIGNALS) -> SearchResult:
-        """Passages that answer ``query`` (Chinese, English or both), with the concepts it is about."""
-        return self.searcher.search(query, k, signals)
+    def search(self, query: str, k: int = 10, *, signals=SIGNALS, within=None) -> SearchResult:
+        """Passages that answer ``query`` (Chinese, English or both), with the concepts it is about;
+        ``within`` limits hits to files or folders (see :meth:`scopes`).
+        While the index is still embedding, the dense signal is left out and ``result.notice`` says so."""
+        if self.dense_on:
+            return self.searcher.search(query, k, signals, within=within)
+        names = (signals,) if isinstance(signals, str) else tuple(signals)
+        without_dense = tuple(name for name in names if name != "dense")
+        if without_dense:
+            result = self.searcher.search(query, k, without_dense, within=within)
+        else:
+            result = SearchResult(query=query, concepts=self.searcher.link_concepts(query), hits=[])
+        return replace(result, notice=self.notice)
 
     def set_weights(self, weights: FusionWeights) -> None:
         self.searcher.weights = weights

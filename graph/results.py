@@ -80,11 +80,14 @@ class SearchResult(_Record):
     concepts: list[LinkedConcept]
     hits: list[Hit]
     absent: list[LinkedConcept] = field(default_factory=list)  # known concepts no indexed article mentions
+    notice: str = ""  # e.g. "dense signal off: 120/400 passages embedded" while an index is still embedding
 
     def to_dict(self) -> dict:
-        """The CLI contract: query, concepts, hits."""
+        """The CLI contract: query, concepts, hits (and a notice, when there is one)."""
         data = asdict(self)
         data.pop("absent")
+        if not data["notice"]:
+            data.pop("notice")
         return data
 
     def to_frame(self):

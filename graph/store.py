@@ -1,14 +1,24 @@
 """The index on disk: a folder of plain files, written to a temporary folder and renamed into place.
 
-    manifest.json     format version, gokg version, encoder, settings, lexicon hash, file hashes, counts
-    passages.jsonl    one passage a line (ensure_ascii=False), with the hash of the text that was embedded
-    vectors.npy       float32 passage vectors (also the embedding cache of the next ingest)
-    vectors.faiss     the faiss index over them
+    manifest.json     format version, gokg version, encoder, settings, lexicon hash, file hashes, counts,
+                      the stage (``embedding`` or ``complete``) and the size and sha256 of every file below
+    passages.jsonl    one passage a line (ensure_ascii=False), with the hash of the text that is embedded
     bm25/             the bm25s index (JSON + .npy, loaded without pickle)
     concepts.json     the lexicon used, mentions.jsonl, graph.json (networkx node-link data)
+    embedding/        while embedding: vectors in chunks, persisted as they complete (see :mod:`.chunks`)
+    vectors.npy       once complete: float32 passage vectors (also the embedding cache of the next ingest)
+    vectors.faiss     the faiss index over them
 
-A killed or failed write leaves the previous index as it was. An index of another format version is
-refused with a message saying how to rebuild it.
+An ingest commits in two stages. First everything but the vectors (seconds): the index answers with
+its lexical and concept signals. Then the vectors, chunk by chunk, into the committed folder; when the
+last chunk is done, ``vectors.npy`` and ``vectors.faiss`` are written and the manifest is replaced (one
+atomic rename) by one that says ``complete``, and the dense signal joins. A kill loses at most one chunk
+and the next ingest continues. One process writes an index at a time (:mod:`.lock`); readers only read
+a committed folder and never repair or rename anything while a writer holds the lock.
+
+A killed or failed first stage leaves the previous index as it was. An index of another format version,
+or one whose files do not match its manifest (:mod:`.integrity`), is refused with a message saying how
+to rebuild it.
 """
 from __future__ import annotations
 
@@ -27,17 +37,24 @@ from gokg.errors import IndexFormatError, IndexMissingError, InputError
 from gokg.hashing import file_hash, text_hash
 from gokg.models import Concept, Mention, Passage
 
-from . import concept_graph
+from . import concept_graph, integrity
+from .chunks import CHUNK_DIR, ChunkLedger
 from .lexical import LexicalIndex
+from .lock import writer_running
 from .vectors import VectorIndex
 
 __all__ = [
     "FORMAT_VERSION", "IndexData", "check_replaceable", "staging_dir", "commit", "read_manifest", "read_index", "write_index",
-    "source_hashes", "embedding_cache", "write_json", "read_jsonl", "write_jsonl",
+    "source_hashes", "embedding_cache", "write_json", "read_jsonl", "write_jsonl", "write_manifest", "finish_vectors",
+    "passage_texts", "verify", "STAGE_EMBEDDING", "STAGE_COMPLETE",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: staged vectors, checksums of every file
 MANIFEST = "manifest.json"
+STAGE_EMBEDDING = "embedding"  # committed and searchable, vectors still being embedded
+STAGE_COMPLETE = "complete"
+STAGE_ONE_FILES = ["passages.jsonl", "concepts.json", "mentions.jsonl", "graph.json", "bm25"]
+VECTOR_FILES = ["vectors.npy", "vectors.faiss"]
 
 
 def check_replaceable(index_dir: Path) -> None:
@@ -93,15 +110,33 @@ def _remove_if_dead(stale: Path) -> None:
 
 
 def recover(index_dir: Path) -> None:
-    """If a swap was interrupted between its two renames, put the previous index back."""
+    """If a swap was interrupted between its two renames, put the previous index back. Writers call it
+    holding the lock; a reader only when no writer runs (a running writer finishes its own swap)."""
     index_dir = Path(index_dir)
     backup = index_dir.parent / f".{index_dir.name}.old"
     if not index_dir.exists() and backup.exists():
         os.rename(backup, index_dir)
 
 
+def _wait_for_swap(index_dir: Path, timeout: float = 5.0) -> None:
+    """A reader that finds the folder missing but its backup present is between a writer's two renames:
+    wait for the writer (microseconds, normally); repair only a swap that no running writer owns."""
+    backup = index_dir.parent / f".{index_dir.name}.old"
+    deadline = time.monotonic() + timeout
+    while not index_dir.exists() and backup.exists():
+        if not writer_running(index_dir):
+            try:
+                recover(index_dir)
+            except OSError:
+                pass  # another reader repaired it first
+            return
+        if time.monotonic() > deadline:
+            return
+        time.sleep(0.02)
+
+
 def manifest_for(*, encoder_name: str, dim: int, settings: dict, lexicon_hash: str, files: dict, sources: dict,
-                 counts: dict, problems: list[dict], vector_index: str) -> dict:
+                 counts: dict, problems: list[dict], inputs: list[str], checksums: dict) -> dict:
     from gokg import __version__
 
     return {
@@ -109,34 +144,48 @@ def manifest_for(*, encoder_name: str, dim: int, settings: dict, lexicon_hash: s
         "gokg_version": __version__,
         "python": platform.python_version(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "stage": STAGE_EMBEDDING,
         "encoder": {"name": encoder_name, "dim": dim},
-        "vector_index": vector_index,
+        "vector_index": None,
         "settings": settings,
         "lexicon_hash": lexicon_hash,
+        "inputs": inputs,
         "files": files,
         "sources": sources,
         "counts": counts,
         "problems": problems,
+        "checksums": checksums,
     }
 
 
 def read_manifest(index_dir: Path) -> dict:
+    """The manifest of the index at ``index_dir``, its shape checked (not yet the files it lists)."""
     index_dir = Path(index_dir)
-    recover(index_dir)
+    _wait_for_swap(index_dir)
     path = index_dir / MANIFEST
     if not path.exists():
         raise IndexMissingError(f"{index_dir}: no gokg index here (run `gokg ingest` to build one)")
     try:
         manifest = json.loads(path.read_text("utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise IndexFormatError(f"{path}: unreadable manifest ({exc}); rebuild it with `gokg ingest`") from None
-    version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise integrity.damaged(index_dir, f"unreadable manifest: {exc}") from None
+    version = manifest.get("format_version") if isinstance(manifest, dict) else None
+    if isinstance(manifest, dict) and version != FORMAT_VERSION:
         raise IndexFormatError(
             f"{index_dir}: index format version {version}, this gokg reads version {FORMAT_VERSION}; "
-            f"rebuild it with `gokg ingest --index {index_dir}`"
+            f"{integrity.rebuild_hint(index_dir, manifest)}"
         )
-    return manifest
+    return integrity.check_manifest(index_dir, manifest)
+
+
+def write_manifest(folder: Path, manifest: dict) -> None:
+    """Replace the manifest in one rename: a reader sees the old one or the new one, never half of one."""
+    tmp = Path(folder) / f".{MANIFEST}.tmp"
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write(json.dumps(manifest, ensure_ascii=False, indent=1))
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(tmp, Path(folder) / MANIFEST)
 
 
 def write_json(path: Path, data) -> None:
@@ -186,7 +235,7 @@ def load_vectors(path: Path) -> np.ndarray:
 
 @dataclass(frozen=True)
 class IndexData:
-    """Everything an index folder holds, loaded."""
+    """Everything an index folder holds, loaded. ``vectors`` is empty until the index is complete."""
 
     manifest: dict
     passages: list[Passage]
@@ -195,34 +244,106 @@ class IndexData:
     graph: nx.MultiDiGraph
     lexical: LexicalIndex
     vectors: VectorIndex
+    embedded: int  # passages with a vector (all of them once complete)
+
+    @property
+    def complete(self) -> bool:
+        return self.manifest["stage"] == STAGE_COMPLETE
+
+
+def verify(index_dir: Path, *, full: bool = False) -> dict:
+    """The manifest, after checking that every file it lists is there with its size and checksum (all
+    checksums with ``full``); cheaper than :func:`read_index`, which also checks that the parts line up."""
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    _check_listed(index_dir, manifest, manifest["stage"] == STAGE_COMPLETE)
+    integrity.verify_files(index_dir, manifest, full=full)
+    return manifest
 
 
 def read_index(index_dir: Path) -> IndexData:
-    """Load the index at ``index_dir``; IndexMissingError or IndexFormatError say what to do otherwise."""
+    """Load the index at ``index_dir`` and check that its parts line up; IndexMissingError or
+    IndexFormatError (saying how to rebuild) otherwise."""
     index_dir = Path(index_dir)
-    manifest = read_manifest(index_dir)
+    manifest = verify(index_dir)
+    complete = manifest["stage"] == STAGE_COMPLETE
     try:
-        passages = [passage_from_row(r) for r in read_jsonl(index_dir / "passages.jsonl")]
+        rows = read_jsonl(index_dir / "passages.jsonl")
+        for position, row in enumerate(rows):
+            integrity.check_passage_row(index_dir, row, position, manifest)
+        passages = [passage_from_row(r) for r in rows]
         concepts = [concept_from_row(r) for r in json.loads((index_dir / "concepts.json").read_text("utf-8"))]
         mentions = [mention_from_row(r) for r in read_jsonl(index_dir / "mentions.jsonl")]
-        graph = concept_graph.from_node_link(json.loads((index_dir / "graph.json").read_text("utf-8")))
+        graph_data = json.loads((index_dir / "graph.json").read_text("utf-8"))
+        integrity.check_graph_data(index_dir, graph_data, manifest)
+        graph = concept_graph.from_node_link(graph_data)
         lexical = LexicalIndex.load(index_dir / "bm25", len(passages))
-        vectors = VectorIndex.load(index_dir / "vectors.faiss")
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
-        raise IndexFormatError(f"{index_dir}: damaged index ({exc.__class__.__name__}: {exc}); rebuild it with `gokg ingest`") from None
-    return IndexData(manifest, passages, concepts, mentions, graph, lexical, vectors)
+        dim = manifest["encoder"]["dim"]
+        vectors = VectorIndex.load(index_dir / "vectors.faiss") if complete else VectorIndex.build(np.zeros((0, dim), np.float32))
+    except IndexFormatError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as exc:
+        raise integrity.damaged(index_dir, f"{exc.__class__.__name__}: {exc}", manifest) from None
+    counts = manifest["counts"]
+    if len(passages) != counts["passages"]:
+        raise integrity.damaged(index_dir, f"{len(passages)} passages, the manifest says {counts['passages']}", manifest)
+    lexical_rows = _lexical_rows(index_dir)
+    if lexical_rows != len(passages):
+        raise integrity.damaged(index_dir, f"the lexical index has {lexical_rows} rows for {len(passages)} passages", manifest)
+    if complete and (vectors.size != len(passages) or vectors.dim != dim):
+        raise integrity.damaged(
+            index_dir, f"{vectors.size} vectors of dimension {vectors.dim} for {len(passages)} passages of dimension {dim}",
+            manifest)
+    if any(not 0 <= m.passage_id < len(passages) for m in mentions):
+        raise integrity.damaged(index_dir, "a mention points at a passage that is not there", manifest)
+    embedded = len(passages) if complete else _embedded_count(index_dir, rows)
+    return IndexData(manifest, passages, concepts, mentions, graph, lexical, vectors, embedded)
 
 
-def write_index(tmp: Path, corpus, settings, encoder, tokenizer, lexicon_hash: str) -> None:
-    """Write every component of the index for ``corpus`` into the staging folder ``tmp``."""
+def _lexical_rows(index_dir: Path):
+    try:
+        return json.loads((index_dir / "bm25" / "params.index.json").read_text("utf-8")).get("num_docs")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _check_listed(index_dir: Path, manifest: dict, complete: bool) -> None:
+    """The manifest lists every file its stage needs (a manifest that forgot one would skip its check)."""
+    listed = {name.split("/")[0] for name in manifest["checksums"]}
+    needed = set(STAGE_ONE_FILES) | (set(VECTOR_FILES) if complete else set())
+    missing = sorted(needed - listed)
+    if missing:
+        raise integrity.damaged(index_dir, f"the manifest has no checksum of {', '.join(missing)}", manifest)
+
+
+def _embedded_count(index_dir: Path, rows: list[dict]) -> int:
+    done = ChunkLedger(index_dir).hashes()
+    return sum(1 for row in rows if row["hash"] in done)
+
+
+def passage_texts(passages: list[Passage]) -> tuple[list[str], dict[str, str], dict[str, int]]:
+    """What the encoder sees for each passage: its hash per passage, the text per distinct hash, and how
+    many passages share each hash (identical texts are embedded once)."""
     from gokg.ingest.pipeline import embed_text
 
-    texts = [embed_text(p) for p in corpus.passages]
-    write_jsonl(tmp / "passages.jsonl", (passage_row(p, text_hash(t)) for p, t in zip(corpus.passages, texts)))
-    np.save(tmp / "vectors.npy", corpus.vectors, allow_pickle=False)
-    vectors = VectorIndex.build(corpus.vectors)
-    vectors.save(tmp / "vectors.faiss")
-    lexical = LexicalIndex.build([tokenizer(t) for t in texts])
+    hashes: list[str] = []
+    texts: dict[str, str] = {}
+    passages_of: dict[str, int] = {}
+    for passage in passages:
+        text = embed_text(passage)
+        key = text_hash(text)
+        hashes.append(key)
+        texts.setdefault(key, text)
+        passages_of[key] = passages_of.get(key, 0) + 1
+    return hashes, texts, passages_of
+
+
+def write_index(tmp: Path, corpus, settings, encoder, tokenizer, lexicon_hash: str, *, inputs: list[str]) -> dict:
+    """Write everything but the vectors for ``corpus`` into the staging folder ``tmp``; return its manifest
+    (stage ``embedding``: :func:`finish_vectors` completes it once every vector is in the ledger)."""
+    hashes, texts, _ = passage_texts(corpus.passages)
+    write_jsonl(tmp / "passages.jsonl", (passage_row(p, h) for p, h in zip(corpus.passages, hashes)))
+    lexical = LexicalIndex.build([tokenizer(texts[h]) for h in hashes])
     (tmp / "bm25").mkdir()
     lexical.save(tmp / "bm25")
     write_json(tmp / "concepts.json", [asdict(c) for c in corpus.concepts])
@@ -239,15 +360,48 @@ def write_index(tmp: Path, corpus, settings, encoder, tokenizer, lexicon_hash: s
         counts={
             "files": len(corpus.documents),
             "passages": len(corpus.passages),
+            "texts": len(texts),
             "concepts": graph.number_of_nodes(),
             "relations": graph.number_of_edges(),
             "mentions": len(corpus.mentions),
         },
         problems=[{"path": p.path, "reason": p.reason} for p in corpus.problems],
-        vector_index=vectors.kind,
+        inputs=inputs,
+        checksums=integrity.checksums(tmp, STAGE_ONE_FILES),
     )
     # The manifest is written last: a folder without one is never mistaken for an index.
-    write_json(tmp / MANIFEST, manifest)
+    write_manifest(tmp, manifest)
+    return manifest
+
+
+def finish_vectors(index_dir: Path) -> bool:
+    """If the ledger holds a vector for every passage, write ``vectors.npy`` and ``vectors.faiss``, then
+    the manifest that says ``complete`` (one rename), then drop the chunks. False if vectors are missing."""
+    index_dir = Path(index_dir)
+    manifest = read_manifest(index_dir)
+    if manifest["stage"] == STAGE_COMPLETE:
+        return True
+    dim = manifest["encoder"]["dim"]
+    rows = read_jsonl(index_dir / "passages.jsonl")
+    have = ChunkLedger(index_dir).vectors(dim)
+    if any(row["hash"] not in have for row in rows):
+        return False
+    matrix = np.stack([have[row["hash"]] for row in rows]).astype(np.float32) if rows else np.zeros((0, dim), np.float32)
+    np.save(index_dir / ".vectors.npy.tmp.npy", matrix, allow_pickle=False)
+    os.replace(index_dir / ".vectors.npy.tmp.npy", index_dir / "vectors.npy")
+    vectors = VectorIndex.build(matrix)
+    vectors.save(index_dir / ".vectors.faiss.tmp")
+    os.replace(index_dir / ".vectors.faiss.tmp", index_dir / "vectors.faiss")
+    manifest = {
+        **manifest,
+        "stage": STAGE_COMPLETE,
+        "vector_index": vectors.kind,
+        "counts": {**manifest["counts"], "vectors": len(matrix)},
+        "checksums": {**manifest["checksums"], **integrity.checksums(index_dir, VECTOR_FILES)},
+    }
+    write_manifest(index_dir, manifest)
+    shutil.rmtree(index_dir / CHUNK_DIR, ignore_errors=True)
+    return True
 
 
 def source_hashes(paths: list[Path]) -> dict[str, str]:
@@ -259,13 +413,28 @@ def source_hashes(paths: list[Path]) -> dict[str, str]:
 
 
 def embedding_cache(index_dir: Path, encoder_name: str) -> dict[str, np.ndarray]:
-    """Vectors of the previous index, by text hash, if it was built with the same encoder."""
+    """Vectors of the previous index at ``index_dir`` by text hash, if it was built with the same encoder:
+    its vectors once complete, its persisted chunks while embedding. Files that do not match their
+    checksums are not used (a vector must belong to the text its hash names)."""
+    index_dir = Path(index_dir)
     try:
-        manifest = read_manifest(index_dir)
+        manifest = json.loads((index_dir / MANIFEST).read_text("utf-8"))
         if manifest["encoder"]["name"] != encoder_name:
             return {}
-        rows = read_jsonl(Path(index_dir) / "passages.jsonl")
-        vectors = load_vectors(Path(index_dir) / "vectors.npy")
+        dim = int(manifest["encoder"]["dim"])
+        if manifest.get("format_version") == 1:  # before checksums: the rows of vectors.npy follow passages.jsonl
+            return _rows_by_hash(read_jsonl(index_dir / "passages.jsonl"), load_vectors(index_dir / "vectors.npy"), dim)
+        manifest = integrity.check_manifest(index_dir, manifest)
+        if manifest["stage"] != STAGE_COMPLETE:
+            return ChunkLedger(index_dir).vectors(dim)
+        integrity.verify_files(index_dir, {"checksums": {
+            k: v for k, v in manifest["checksums"].items() if k in ("passages.jsonl", "vectors.npy")}}, full=True)
+        return _rows_by_hash(read_jsonl(index_dir / "passages.jsonl"), load_vectors(index_dir / "vectors.npy"), dim)
     except Exception:  # noqa: BLE001 - no usable previous index just means nothing is cached
         return {}
-    return {row["hash"]: vectors[i] for i, row in enumerate(rows) if i < len(vectors)}
+
+
+def _rows_by_hash(rows: list[dict], vectors: np.ndarray, dim: int) -> dict[str, np.ndarray]:
+    if vectors.ndim != 2 or vectors.shape != (len(rows), dim):
+        return {}
+    return {row["hash"]: vectors[i] for i, row in enumerate(rows)}

@@ -28,6 +28,10 @@ class VectorIndex:
         return int(self._index.ntotal)
 
     @property
+    def dim(self) -> int:
+        return int(self._index.d)
+
+    @property
     def kind(self) -> str:
         return "hnsw" if isinstance(self._index, faiss.IndexHNSWFlat) else "flat"
 

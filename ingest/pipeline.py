@@ -1,8 +1,13 @@
-"""Wire the ingest stages: read -> structure -> passages -> mentions and relations -> vectors."""
+"""Wire the ingest stages: read -> structure -> passages -> mentions and relations -> vectors.
+
+:func:`prepare` runs every stage but the vectors (what the index needs to answer with its lexical and
+concept signals); :func:`ingest` adds the vectors in one go. The knowledge base commits the first, then
+embeds chunk by chunk (:mod:`gokg.graph.chunks`). Every stage reports ``progress(stage, done, total)``
+and ends with ``done == total``."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +24,12 @@ from .read import read_documents
 from gokg.settings import Settings
 from .structure import parse_blocks
 
-__all__ = ["Corpus", "ingest", "embed_text"]
+__all__ = ["Corpus", "prepare", "ingest", "embed_text", "STAGES"]
 
 Progress = Callable[[str, int, int], None]
+
+# The stages an ingest reports, in order, with what they count.
+STAGES = {"read": "files", "passages": "files", "concepts": "steps", "index": "steps", "embed": "passages"}
 
 
 @dataclass(frozen=True)
@@ -34,10 +42,48 @@ class Corpus:
     mentions: list[Mention]
     relations: list[Relation]
     definitions: dict[str, Evidence]
-    vectors: np.ndarray
+    vectors: np.ndarray | None  # None from prepare(): the vectors are embedded afterwards
     problems: list[Problem] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
     embedded: int = 0  # how many passages were actually run through the encoder (the rest came from cache)
+
+
+def prepare(paths: list[str | Path], settings: Settings = Settings(), *, progress: Progress | None = None) -> Corpus:
+    """Read ``paths`` into passages, concepts, mentions and relations: a :class:`Corpus` without vectors."""
+    report = progress or (lambda stage, done, total: None)
+    documents, problems = read_documents(paths)  # reported once done: a bad path fails with one line only
+    report("read", len(documents) + len(problems), len(documents) + len(problems))
+    passages: list[Passage] = []
+    report("passages", 0, len(documents))
+    for number, doc in enumerate(documents, start=1):
+        blocks = parse_blocks(doc.text)
+        passages.extend(
+            make_passages(
+                doc,
+                blocks,
+                first_id=len(passages),
+                max_lines=settings.max_passage_lines,
+                target_chars=settings.target_passage_chars,
+            )
+        )
+        report("passages", number, len(documents))
+    steps = 4
+    report("concepts", 0, steps)
+    concepts = load_lexicon(settings.lexicon)
+    if settings.discover:
+        concepts, discovered = discover_concepts(passages, concepts)
+        concepts = concepts + discovered
+    report("concepts", 1, steps)
+    matcher = ConceptMatcher(concepts)
+    mentions = find_mentions(passages, matcher)
+    report("concepts", 2, steps)
+    relations = extract_relations(
+        passages, matcher, concepts, min_cooccurrence=settings.min_cooccurrence, min_npmi=settings.min_npmi
+    )
+    report("concepts", 3, steps)
+    definitions = find_definitions(passages, matcher)
+    report("concepts", 4, steps)
+    return Corpus(documents, passages, concepts, mentions, relations, definitions, None, problems, [Path(p) for p in paths])
 
 
 def ingest(
@@ -49,35 +95,11 @@ def ingest(
     progress: Progress | None = None,
     batch_size: int = 32,
 ) -> Corpus:
-    """Read ``paths`` and produce a :class:`Corpus`. ``cache`` maps text hashes to vectors already computed
-    by the same encoder, so unchanged passages are not embedded again."""
-    documents, problems = read_documents(paths)
-    passages: list[Passage] = []
-    for doc in documents:
-        blocks = parse_blocks(doc.text)
-        passages.extend(
-            make_passages(
-                doc,
-                blocks,
-                first_id=len(passages),
-                max_lines=settings.max_passage_lines,
-                target_chars=settings.target_passage_chars,
-            )
-        )
-    concepts = load_lexicon(settings.lexicon)
-    if settings.discover:
-        concepts, discovered = discover_concepts(passages, concepts)
-        concepts = concepts + discovered
-    matcher = ConceptMatcher(concepts)
-    mentions = find_mentions(passages, matcher)
-    relations = extract_relations(
-        passages, matcher, concepts, min_cooccurrence=settings.min_cooccurrence, min_npmi=settings.min_npmi
-    )
-    definitions = find_definitions(passages, matcher)
-    vectors, embedded = _embed(passages, encoder, cache or {}, progress, batch_size)
-    return Corpus(
-        documents, passages, concepts, mentions, relations, definitions, vectors, problems, [Path(p) for p in paths], embedded
-    )
+    """Read ``paths`` and produce a :class:`Corpus` with its vectors, in one go. ``cache`` maps text hashes
+    to vectors already computed by the same encoder, so unchanged passages are not embedded again."""
+    corpus = prepare(paths, settings, progress=progress)
+    vectors, embedded = _embed(corpus.passages, encoder, cache or {}, progress, batch_size)
+    return replace(corpus, vectors=vectors, embedded=embedded)
 
 
 def _embed(passages, encoder, cache, progress, batch_size) -> tuple[np.ndarray, int]:
@@ -96,6 +118,8 @@ def _embed(passages, encoder, cache, progress, batch_size) -> tuple[np.ndarray, 
     for i in todo:
         unique.setdefault(hashes[i], []).append(i)
     keys = list(unique)
+    if progress:
+        progress("embed", 0, len(keys))
     for start in range(0, len(keys), batch_size):
         batch = keys[start : start + batch_size]
         encoded = encoder.encode([texts[unique[k][0]] for k in batch], kind="passage")

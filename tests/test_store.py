@@ -29,7 +29,7 @@ def test_round_trip_gives_the_same_results(hash_index, seeds, tmp_path):
 
 def test_wrong_format_version_is_refused(hash_index, tmp_path):
     old = copy_with_format_version(hash_index, tmp_path / "old", 0)
-    with pytest.raises(IndexFormatError, match=r"format version 0.*gokg ingest --index"):
+    with pytest.raises(IndexFormatError, match=r"format version 0.*gokg ingest .*--index .*--force"):
         KnowledgeBase.open(old)
 
 

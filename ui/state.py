@@ -60,6 +60,12 @@ TEXT = {
                      "once the new one is complete.", "从 seeds/ 和上传的文章重新构建索引；新索引完成后才替换旧索引。"),
     "rebuilding": ("Rebuilding the index ...", "正在重建索引……"),
     "damaged": ("The index at {path} cannot be opened ({error}).", "无法打开 {path} 的索引（{error}）。"),
+    "stage_embedding": ("Still embedding: {embedded}/{passages} passages have vectors{left}. Search uses the lexical "
+                        "and concept signals; the dense signal joins when the vectors are complete.",
+                        "仍在生成向量：{embedded}/{passages} 个段落已完成{left}。搜索暂时只用关键词和概念信号，"
+                        "向量完成后加入语义信号。"),
+    "stage_stopped": (" (stopped: re-ingest continues where it stopped)", "（已中断：重新索引会从中断处继续）"),
+    "stage_left": (", about {left} left", "，约剩 {left}"),
     "language": ("中文界面", "中文界面"),
     "direction_out": ("→", "→"),
     "cooccurrence": ("Show co-occurrence (related_to)", "显示共现关系（related_to）"),
@@ -199,9 +205,7 @@ def ensure_index() -> bool:
     if (index_dir() / "manifest.json").exists():
         return True
     bar = st.progress(0.0, text=t("building"))
-
-    def progress(stage: str, done: int, total: int) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"{t('building')} {stage} {done}/{total}")
+    progress = bar_progress(bar, t("building"))
 
     try:
         KnowledgeBase.build(corpus_dirs(), index_dir(), encoder=os.environ.get("GOKG_ENCODER"), progress=progress)
@@ -243,7 +247,7 @@ def rebuild_button() -> None:
     bar = st.progress(0.0, text=t("rebuilding"))
     try:
         KnowledgeBase.build(
-            corpus_dirs(), index_dir(), encoder=_built_with(),
+            corpus_dirs(), index_dir(), encoder=_built_with(), settings=built_settings(),
             progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=f"{t('rebuilding')} {stage}"),
         )
     except Exception as exc:  # noqa: BLE001 - a rebuild that fails leaves the old index and says why
@@ -252,6 +256,19 @@ def rebuild_button() -> None:
         return
     _open.clear()
     st.rerun()
+
+
+def built_settings():
+    """The settings a re-ingest keeps from the index it replaces: the user's lexicon file, if any."""
+    import json
+
+    from gokg.settings import Settings
+
+    try:
+        lexicon = json.loads((index_dir() / "manifest.json").read_text("utf-8"))["settings"].get("lexicon")
+    except Exception:  # noqa: BLE001 - a damaged or missing manifest: the built-in lexicon
+        lexicon = None
+    return Settings(lexicon=lexicon if isinstance(lexicon, str) else None)
 
 
 def _built_with() -> str | None:
@@ -269,6 +286,30 @@ def _message(exc: BaseException) -> str:
     if isinstance(exc, OSError) and not isinstance(exc, GokgError):
         return f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc)
     return str(exc)
+
+
+def bar_progress(bar, caption: str = ""):
+    """An ingest progress callback drawing on a ``st.progress`` bar: stage, counts and time left."""
+    from gokg.ingest.progress import ProgressText
+
+    describe = ProgressText()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{caption} {describe(stage, done, total)}".strip())
+
+    return progress
+
+
+def show_index_stage() -> None:
+    """Say when the index is still embedding (search then runs without the dense signal)."""
+    from gokg.ingest.progress import format_duration
+
+    state = KnowledgeBase.status(index_dir())
+    if state.stage != "embedding":
+        return
+    left = t("stage_left").format(left=format_duration(state.seconds_left)) if state.seconds_left else ""
+    text = t("stage_embedding").format(embedded=state.embedded, passages=state.passages, left=left)
+    st.info(text + ("" if state.writer_running else t("stage_stopped")))
 
 
 def escape(text: str) -> str:

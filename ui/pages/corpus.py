@@ -5,11 +5,14 @@ import streamlit as st
 from gokg import KnowledgeBase
 from gokg.errors import GokgError
 from gokg.ingest.read import SUFFIXES
-from gokg.ui.state import corpus_dirs, index_dir, kb, require_index, save_upload, t, uploads_dir
+from gokg.ui.state import (
+    bar_progress, built_settings, corpus_dirs, index_dir, kb, require_index, save_upload, show_index_stage, t, uploads_dir,
+)
 
 require_index()  # a damaged or missing index: the error and a rebuild button, not an exception
 
 st.header(t("corpus"))
+show_index_stage()
 st.subheader(t("indexed_files"))
 st.dataframe(pd.DataFrame(kb().files()), hide_index=True, width="stretch")
 problems = kb().manifest.get("problems", [])
@@ -29,8 +32,8 @@ if st.button(t("reingest"), type="primary"):
     bar = st.progress(0.0)
     try:
         report = KnowledgeBase.build(
-            corpus_dirs(), index_dir(), encoder=kb().manifest["encoder"]["name"],
-            progress=lambda stage, done, total: bar.progress(min(done / max(total, 1), 1.0), text=stage),
+            corpus_dirs(), index_dir(), encoder=kb().manifest["encoder"]["name"], settings=built_settings(),
+            progress=bar_progress(bar),
         ).build_report
     except (GokgError, OSError) as exc:
         st.error(f"{exc} — the previous index is still in use")

@@ -29,10 +29,12 @@ if scope != st.query_params.get("in", ""):
 
 if query.strip():
     try:
-        result = kb().searcher.search(query, 10, within=scope or None)
+        result = kb().search(query, 10, within=scope or None)
     except GokgError as exc:
         st.error(str(exc))
         st.stop()
+    if result.notice:
+        st.info(result.notice)  # the index is still embedding: lexical and concept signals only
     st.subheader(t("linked"))
     if result.concepts:
         columns = st.columns(min(len(result.concepts), 6))
