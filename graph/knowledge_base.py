@@ -56,11 +56,13 @@ class BuildReport:
         self.embedded = embedded
         self.stage = stage
         self.resumed = resumed
-        self.problems: list[Problem] = [Problem(p["path"], p["reason"]) for p in manifest.get("problems", [])]
+        self.problems: list[Problem] = [
+            Problem(p["path"], p["reason"], p.get("kept") is True) for p in manifest.get("problems", [])
+        ]
 
     def to_dict(self) -> dict:
         data = dict(vars(self))
-        data["problems"] = [{"path": p.path, "reason": p.reason} for p in self.problems]
+        data["problems"] = [{"path": p.path, "reason": p.reason, "kept": p.kept} for p in self.problems]
         return data
 
 

@@ -365,7 +365,7 @@ def write_index(tmp: Path, corpus, settings, encoder, tokenizer, lexicon_hash: s
             "relations": graph.number_of_edges(),
             "mentions": len(corpus.mentions),
         },
-        problems=[{"path": p.path, "reason": p.reason} for p in corpus.problems],
+        problems=[{"path": p.path, "reason": p.reason, **({"kept": True} if p.kept else {})} for p in corpus.problems],
         inputs=inputs,
         checksums=integrity.checksums(tmp, STAGE_ONE_FILES),
     )
