@@ -17,6 +17,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -245,11 +246,20 @@ def cli_cases(work: Path, index: Path) -> list[tuple[str, list[str], bytes | Non
     ]
 
 
+# Progress lines (stderr not a terminal): "read: 4/4 files", "embed: 32/792 passages ...". Not error lines.
+PROGRESS_LINE = re.compile(r"^(?:read|passages|concepts|index|embed): \d")
+
+
+def error_lines(stderr: str) -> list[str]:
+    """What a command said on stderr, without its progress lines."""
+    return [line for line in stderr.splitlines() if line.strip() and not PROGRESS_LINE.match(line)]
+
+
 def check_cli(run: Run) -> list[str]:
     if run.code is None:
         return [f"hang (> {TIMEOUT} s)"]
     wrong = ["traceback"] if run.traceback else []
-    lines = [line for line in run.stderr.splitlines() if line.strip()]
+    lines = error_lines(run.stderr)
     if run.code != 1:
         wrong.append(f"exit {run.code}")
     if len(lines) != 1 or not lines[0].startswith("gokg: "):
