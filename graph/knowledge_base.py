@@ -254,14 +254,18 @@ class KnowledgeBase:
     def is_current(cls, paths: list[str | Path], index_dir: str | Path, encoder: str | None = None,
                    lexicon: str | Path | None = None) -> bool:
         """Whether the index at ``index_dir`` is complete, intact (sizes and checksums) and was built from
-        exactly these files, with this encoder (default: e5) and user lexicon file, this version's
-        settings, lexicon and format (so ingesting again changes nothing)."""
+        exactly these files, with this encoder (default: e5) and user lexicon file, by this version of
+        gokg with its settings, lexicon and format (so ingesting again changes nothing)."""
         try:
             manifest = store.verify(Path(index_dir))
         except Exception:  # noqa: BLE001 - missing, old or damaged index: not current
             return False
         if manifest["stage"] != store.STAGE_COMPLETE:
             return False
+        from gokg import __version__
+
+        if manifest.get("gokg_version") != __version__:
+            return False  # another gokg may read the same files into another graph: ingest again (vectors are reused)
         settings = Settings(encoder=encoder or Settings().encoder, lexicon=str(lexicon) if lexicon else None)
         return cls._same_build(manifest, paths, encoder or Settings().encoder, settings)
 

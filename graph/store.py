@@ -356,7 +356,7 @@ def write_index(tmp: Path, corpus, settings, encoder, tokenizer, lexicon_hash: s
         settings=settings.to_dict(),
         lexicon_hash=lexicon_hash,
         files={d.name: d.sha256 for d in corpus.documents},
-        sources=source_hashes(corpus.paths),
+        sources=indexed_sources(corpus),
         counts={
             "files": len(corpus.documents),
             "passages": len(corpus.passages),
@@ -402,6 +402,13 @@ def finish_vectors(index_dir: Path) -> bool:
     write_manifest(index_dir, manifest)
     shutil.rmtree(index_dir / CHUNK_DIR, ignore_errors=True)
     return True
+
+
+def indexed_sources(corpus) -> dict[str, str]:
+    """The manifest's file hashes: of the bytes that were read for every indexed document (a file edited
+    during the ingest then differs from its record, so the next ingest reads it again), and of the current
+    bytes for files that were skipped."""
+    return {**source_hashes(corpus.paths), **{doc.path: doc.sha256 for doc in corpus.documents}}
 
 
 def source_hashes(paths: list[Path]) -> dict[str, str]:

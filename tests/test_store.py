@@ -136,3 +136,24 @@ def test_a_command_that_would_build_the_seeds_into_a_users_folder_refuses(tmp_pa
     assert result.returncode == 1 and "not a gokg index" in result.stderr
     assert len(result.stderr.strip().splitlines()) <= 2  # the "building from seeds" notice, then one error line
     assert (notes / "mine.txt").read_text("utf-8") == "my own notes"
+
+
+def test_a_file_edited_during_ingest_is_read_again_next_time(tmp_path, monkeypatch):
+    """The manifest records the hash of the bytes that were indexed, not of the file as it is at the end."""
+    from gokg import KnowledgeBase
+    from gokg.graph import store
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    article = docs / "a.md"
+    article.write_text("# 熔断\n\nKitex 的熔断器在下游故障时快速失败。\n", "utf-8")
+    real = store.source_hashes
+
+    def edited_meanwhile(paths):
+        article.write_text("# 限流\n\nHertz 的限流中间件保护服务端。\n", "utf-8")  # a save while gokg ingests
+        return real(paths)
+
+    monkeypatch.setattr(store, "source_hashes", edited_meanwhile)
+    KnowledgeBase.build([docs], tmp_path / "index", encoder="hash")
+    monkeypatch.setattr(store, "source_hashes", real)
+    assert not KnowledgeBase.is_current([docs], tmp_path / "index", encoder="hash")
