@@ -407,16 +407,19 @@ def finish_vectors(index_dir: Path) -> bool:
 def indexed_sources(corpus) -> dict[str, str]:
     """The manifest's file hashes: of the bytes that were read for every indexed document (a file edited
     during the ingest then differs from its record, so the next ingest reads it again), and of the current
-    bytes for files that were skipped."""
-    return {**source_hashes(corpus.paths), **{doc.path: doc.sha256 for doc in corpus.documents}}
+    bytes for files that were skipped; a document's file is not read a second time."""
+    read = {doc.path: doc.sha256 for doc in corpus.documents}
+    return {**source_hashes(corpus.paths, known=read), **read}
 
 
-def source_hashes(paths: list[Path]) -> dict[str, str]:
-    """sha256 of every candidate file under ``paths``, by path: what an ingest would read."""
+def source_hashes(paths: list[Path], known: dict[str, str] | None = None) -> dict[str, str]:
+    """sha256 of every candidate file under ``paths``, by path: what an ingest would read. ``known``
+    hashes (by path) are taken as they are instead of reading those files again."""
     from gokg.ingest.read import find_files
 
+    known = known or {}
     files, _ = find_files([Path(p) for p in paths])
-    return {str(file): file_hash(file) for file, _root in files}
+    return {str(file): known.get(str(file)) or file_hash(file) for file, _root in files}
 
 
 def embedding_cache(index_dir: Path, encoder_name: str) -> dict[str, np.ndarray]:

@@ -1,9 +1,12 @@
 """Concepts beyond the lexicon, so a user's own articles yield concepts too.
 
 Candidates, each kept only when it recurs (precision first):
+- what the author marks (:mod:`.candidates`): headings and the key term of a heading, bold terms, list heads,
+  link texts; everyday words, identifiers, table cells and section names need corroboration;
 - pairs written as 熔断器（Circuit Breaker） / 前缀树(Trie): a new bilingual concept, or a new alias of a
   known one (a pair never joins two known concepts);
-- English and CamelCase names in prose (SonarQube, FeatureFlow, grype);
+- English names in prose: CamelCase (SonarQube, TTHeader), acronyms (JIT), hyphenated (kitex-benchmark) and
+  Title Case (Nocopy Buffer) names, plain words (grype) only with a cue, a repository or a heading;
 - Go import paths in code (github.com/IBM/sarama, go.uber.org/zap);
 - Chinese noun phrases that end in a type cue (…模式, …框架, …协议, …算法).
 Types come from the cue that follows a name (X框架 -> framework, X工具 -> tool ...), else from the form.
@@ -15,16 +18,14 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from functools import lru_cache
 
-from .candidates import english_names, is_english_term, structural_candidates
+from .candidates import SECTION_WORDS as _SECTION_WORD, english_names, is_english_term, structural_candidates
 from .lexicon import ConceptMatcher, concept_id
 from gokg.models import Concept, Passage
 from .normalize import alias_key
-from .candidates import SECTION_WORDS as _SECTION_WORD
 
 __all__ = ["discover_concepts"]
 
 _PAIR = re.compile(r"([\u4e00-\u9fff]{2,10})\s*[（(]\s*([A-Za-z][A-Za-z0-9 .+\-/]{1,38}[A-Za-z0-9])\s*[)）]")
-# CamelCase names (SonarQube, FeatureFlow) stand on their own; a plain word (Fleet, grype) only with a cue.
 # The forms of an English name; only a CamelCase name stands on its own (SonarQube, TTHeader), the others
 # need a cue, a heading, a link or a repository somewhere in the corpus (Fleet, JIT, kitex-benchmark).
 _FORMS = (
@@ -123,7 +124,6 @@ def discover_concepts(
     repositories = {alias_key(m.group(1)) for p in passages for m in _REPOSITORY.finditer(p.text)}
     code_names = {alias_key(m.group()) for p in passages for line in p.text.split("\n") if _looks_like_code(line)
                   for m in re.finditer(r"[A-Za-z_]\w{3,}", line)}
-    docs_of: dict[str, set[str]] = defaultdict(set)
     structural: dict[str, set[str]] = defaultdict(set)
     joined: dict[str, Counter] = defaultdict(Counter)
     fallback: dict[str, str] = {}  # the type a name's form suggests when no cue or peer gives one
@@ -182,7 +182,6 @@ def discover_concepts(
             else:
                 structural[key].add(candidate.source)
             seen_in[key].add(passage.id)
-            docs_of[key].add(passage.doc)
             surface[key][term] += 1
         if prose:
             for name, start, end in english_names(text):
@@ -215,7 +214,6 @@ def discover_concepts(
                         continue
                     uncued.add(key)
                 seen_in[key].add(passage.id)
-                docs_of[key].add(passage.doc)
                 surface[key][name] += 1
                 if ctype:
                     kind[key][ctype] += 1
@@ -255,12 +253,12 @@ def discover_concepts(
         recurring = max(len(passages_seen), mentions[key]) >= min_passages or (key.isascii() and times[key] >= 3)
         if (not recurring and key not in partner) or key in taken:
             continue
-        if (_everyday_word(surface[key].most_common(1)[0][0]) and key not in repositories and key not in partner
+        shown = surface[key].most_common(1)[0][0]
+        if (_everyday_word(shown) and key not in repositories and key not in partner
                 and not structural[key] and not (kind[key].keys() & {"framework", "library", "tool", "platform"})):
             continue  # "Payload 协议", "Origin 字段": an everyday English word before a cue names no product
         if in_code[key] > sum(surface[key].values()) and key not in partner:
             continue  # mostly quoted from code: an identifier of an example, not a concept
-        shown = surface[key].most_common(1)[0][0]
         talked_about = (len(passages_seen) >= 5 and not _identifier_like(shown, matcher)
                         and all(_zipf(w.lower()) < 3.5 for w in re.split(r"[\s\-]+", shown) if w))
         if (key in uncued and key not in cued and key not in repositories and key not in partner

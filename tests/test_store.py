@@ -149,9 +149,9 @@ def test_a_file_edited_during_ingest_is_read_again_next_time(tmp_path, monkeypat
     article.write_text("# 熔断\n\nKitex 的熔断器在下游故障时快速失败。\n", "utf-8")
     real = store.source_hashes
 
-    def edited_meanwhile(paths):
+    def edited_meanwhile(paths, **kwargs):
         article.write_text("# 限流\n\nHertz 的限流中间件保护服务端。\n", "utf-8")  # a save while gokg ingests
-        return real(paths)
+        return real(paths, **kwargs)
 
     monkeypatch.setattr(store, "source_hashes", edited_meanwhile)
     KnowledgeBase.build([docs], tmp_path / "index", encoder="hash")

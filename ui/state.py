@@ -260,26 +260,35 @@ def rebuild_button() -> None:
 
 def built_settings():
     """The settings a re-ingest keeps from the index it replaces: the user's lexicon file, if any."""
-    import json
-
     from gokg.settings import Settings
 
-    try:
-        lexicon = json.loads((index_dir() / "manifest.json").read_text("utf-8"))["settings"].get("lexicon")
-    except Exception:  # noqa: BLE001 - a damaged or missing manifest: the built-in lexicon
-        lexicon = None
+    lexicon = _manifest_field("settings", "lexicon")  # a damaged or missing manifest: the built-in lexicon
     return Settings(lexicon=lexicon if isinstance(lexicon, str) else None)
 
 
 def _built_with() -> str | None:
     """The encoder named in the index's manifest when it can still be read, else $GOKG_ENCODER / the default."""
+    name = _manifest_field("encoder", "name")
+    if name is _UNREADABLE:
+        return os.environ.get("GOKG_ENCODER")  # a damaged manifest: fall back to the default
+    return name if isinstance(name, str) else None
+
+
+_UNREADABLE = object()
+
+
+def _manifest_field(*keys: str):
+    """A field of the index's manifest as it is on disk, read without opening the index (which may be
+    damaged), or ``_UNREADABLE`` when the file or the field cannot be read."""
     import json
 
     try:
-        name = json.loads((index_dir() / "manifest.json").read_text("utf-8"))["encoder"]["name"]
-        return name if isinstance(name, str) else None
-    except Exception:  # noqa: BLE001 - a damaged manifest: fall back to the default
-        return os.environ.get("GOKG_ENCODER")
+        value = json.loads((index_dir() / "manifest.json").read_text("utf-8"))
+        for key in keys:
+            value = value[key]
+        return value
+    except Exception:  # noqa: BLE001 - missing, damaged, or another shape
+        return _UNREADABLE
 
 
 def _message(exc: BaseException) -> str:
