@@ -30,6 +30,7 @@ from .chunks import ChunkLedger, embed_missing, seed_from_cache
 from .lock import IndexLock
 from .status import IndexStatus, index_status
 from .evaluate import EvalReport, evaluate, load_queries
+from .hit_tokens import HitTokens
 from .lexical import LexicalIndex
 from .results import ConceptInfo, ConceptSummary, EvidenceRef, Neighbor, SearchResult, Topic
 from .search import SIGNALS, FusionWeights, Searcher
@@ -100,6 +101,7 @@ class KnowledgeBase:
         vectors: VectorIndex,
         encoder: Encoder | None = None,
         embedded: int | None = None,
+        hit_tokens: HitTokens | None = None,
     ):
         self.index_dir = Path(index_dir)
         self.manifest = manifest
@@ -114,6 +116,7 @@ class KnowledgeBase:
         self._lexical = lexical
         self._vectors = vectors
         self._searcher: Searcher | None = None
+        self._hit_tokens = hit_tokens
         self._by_concept: dict[str, list[Mention]] = defaultdict(list)
         for mention in mentions:
             self._by_concept[mention.concept_id].append(mention)
@@ -276,7 +279,7 @@ class KnowledgeBase:
         damaged one, with what to do."""
         data = store.read_index(index_dir)
         return cls(Path(index_dir), data.manifest, data.passages, data.concepts, data.mentions, data.graph, data.lexical,
-                   data.vectors, encoder, data.embedded)
+                   data.vectors, encoder, data.embedded, data.hit_tokens)
 
     @staticmethod
     def status(index_dir: str | Path, *, verify: bool = False) -> IndexStatus:
@@ -316,7 +319,7 @@ class KnowledgeBase:
             self._searcher = Searcher(
                 self.passages, self._concepts, self._mentions, self.graph, self._lexical, self._vectors, tokenizer,
                 lambda q: self.encoder.encode([q], kind="query")[0],
-                matcher=self._matcher,
+                matcher=self._matcher, hit_tokens=self._hit_tokens,
             )
         return self._searcher
 

@@ -24,6 +24,7 @@ from .answers import Answer, Neighbours, group_passages, merged_text, share_limi
 from .fusion import FusionWeights, demote, fuse, fused_ranks
 from .lexical import LexicalIndex
 from .rerank import Reranker, load_reranker
+from .hit_tokens import hit_text
 from .sections import HeadingIndex, pointer_share
 from .results import Hit, LinkedConcept, SearchResult
 from .signals import HINT_SCORE, SIGNALS, Query, check_signals, get_signal
@@ -56,6 +57,7 @@ class Searcher:
         matcher: ConceptMatcher | None = None,
         reranker: Reranker | str | None = None,
         rerank_depth: int = RERANK_DEPTH,
+        hit_tokens: Callable[[int], frozenset[str]] | None = None,
     ):
         self.passages = passages
         self.concepts = {c.id: c for c in concepts}
@@ -71,7 +73,9 @@ class Searcher:
         self._descriptions: tuple[list[str], np.ndarray] | None = None
         self._pointers: dict[int, float] | None = None
         self._passage_tokens: dict[int, frozenset[str]] = {}
+        self._hit_tokens = hit_tokens  # saved at build time (graph/hit_tokens.py); None: tokenize hits here
         self._concept_tokens: dict[str, list[str]] = {}
+        self._mentioning: dict[str, np.ndarray] = {}
         self._last_vector: tuple[str, np.ndarray | None] = ("", None)
         # Curated hints (Sentinel implements 熔断, 熔断 solves 雪崩), in both directions.
         self._hinted: dict[str, set[str]] = defaultdict(set)
@@ -241,6 +245,13 @@ class Searcher:
             self._last_vector = (query, vector)
         return vector
 
+    def passages_mentioning(self, concept_id: str) -> np.ndarray:
+        """The ids of the passages that mention ``concept_id``, as an array (made on first use, then kept)."""
+        ids = self._mentioning.get(concept_id)
+        if ids is None:
+            ids = self._mentioning[concept_id] = np.fromiter(self.concept_passages.get(concept_id, ()), dtype=np.int64)
+        return ids
+
     def alias_tokens(self, concept_id: str) -> list[str]:
         """The tokens of a concept's aliases (tokenized on first use, then kept)."""
         tokens = self._concept_tokens.get(concept_id)
@@ -305,9 +316,11 @@ class Searcher:
         return [head[i] for i in order] + ranked[self.rerank_depth :], why
 
     def _tokens_of(self, passage: Passage) -> frozenset[str]:
+        if self._hit_tokens is not None:
+            return self._hit_tokens(passage.id)
         tokens = self._passage_tokens.get(passage.id)
         if tokens is None:  # tokenized on first use, then kept: hits recur across queries
-            tokens = self._passage_tokens[passage.id] = frozenset(self.tokenizer(passage.section + "\n" + passage.text))
+            tokens = self._passage_tokens[passage.id] = frozenset(self.tokenizer(hit_text(passage)))
         return tokens
 
     def answers(self, ranked: list[int], scores: dict[int, float], k: int) -> list[Answer]:

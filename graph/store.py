@@ -4,6 +4,8 @@
                       the stage (``embedding`` or ``complete``) and the size and sha256 of every file below
     passages.jsonl    one passage a line (ensure_ascii=False), with the hash of the text that is embedded
     bm25/             the bm25s index (JSON + .npy, loaded without pickle)
+    hit_tokens/       each passage's tokens, for search to compare hits (see :mod:`.hit_tokens`; an index
+                      written before it existed is read without it, and search tokenizes hits itself)
     concepts.json     the lexicon used, mentions.jsonl, graph.json (networkx node-link data)
     embedding/        while embedding: vectors in chunks, persisted as they complete (see :mod:`.chunks`)
     vectors.npy       once complete: float32 passage vectors (also the embedding cache of the next ingest)
@@ -39,6 +41,7 @@ from gokg.models import Concept, Mention, Passage
 
 from . import concept_graph, integrity
 from .chunks import CHUNK_DIR, ChunkLedger
+from .hit_tokens import FOLDER as HIT_TOKENS, HitTokens
 from .lexical import LexicalIndex
 from .lock import writer_running
 from .vectors import VectorIndex
@@ -54,6 +57,7 @@ MANIFEST = "manifest.json"
 STAGE_EMBEDDING = "embedding"  # committed and searchable, vectors still being embedded
 STAGE_COMPLETE = "complete"
 STAGE_ONE_FILES = ["passages.jsonl", "concepts.json", "mentions.jsonl", "graph.json", "bm25"]
+WRITTEN_FILES = [*STAGE_ONE_FILES, HIT_TOKENS]  # what write_index writes; an older index may lack the last
 VECTOR_FILES = ["vectors.npy", "vectors.faiss"]
 
 
@@ -245,6 +249,7 @@ class IndexData:
     lexical: LexicalIndex
     vectors: VectorIndex
     embedded: int  # passages with a vector (all of them once complete)
+    hit_tokens: HitTokens | None = None  # None in an index written before they were saved
 
     @property
     def complete(self) -> bool:
@@ -280,6 +285,8 @@ def read_index(index_dir: Path) -> IndexData:
         lexical = LexicalIndex.load(index_dir / "bm25", len(passages))
         dim = manifest["encoder"]["dim"]
         vectors = VectorIndex.load(index_dir / "vectors.faiss") if complete else VectorIndex.build(np.zeros((0, dim), np.float32))
+        listed = {name.split("/")[0] for name in manifest["checksums"]}
+        hit_tokens = HitTokens.load(index_dir / HIT_TOKENS) if HIT_TOKENS in listed else None
     except IndexFormatError:
         raise
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as exc:
@@ -294,10 +301,12 @@ def read_index(index_dir: Path) -> IndexData:
         raise integrity.damaged(
             index_dir, f"{vectors.size} vectors of dimension {vectors.dim} for {len(passages)} passages of dimension {dim}",
             manifest)
+    if hit_tokens is not None and len(hit_tokens) != len(passages):
+        raise integrity.damaged(index_dir, f"{HIT_TOKENS} has {len(hit_tokens)} rows for {len(passages)} passages", manifest)
     if any(not 0 <= m.passage_id < len(passages) for m in mentions):
         raise integrity.damaged(index_dir, "a mention points at a passage that is not there", manifest)
     embedded = len(passages) if complete else _embedded_count(index_dir, rows)
-    return IndexData(manifest, passages, concepts, mentions, graph, lexical, vectors, embedded)
+    return IndexData(manifest, passages, concepts, mentions, graph, lexical, vectors, embedded, hit_tokens)
 
 
 def _lexical_rows(index_dir: Path):
@@ -343,9 +352,12 @@ def write_index(tmp: Path, corpus, settings, encoder, tokenizer, lexicon_hash: s
     (stage ``embedding``: :func:`finish_vectors` completes it once every vector is in the ledger)."""
     hashes, texts, _ = passage_texts(corpus.passages)
     write_jsonl(tmp / "passages.jsonl", (passage_row(p, h) for p, h in zip(corpus.passages, hashes)))
-    lexical = LexicalIndex.build([tokenizer(texts[h]) for h in hashes])
+    tokens = {h: tokenizer(text) for h, text in texts.items()}  # each distinct text once
+    lexical = LexicalIndex.build([tokens[h] for h in hashes])
     (tmp / "bm25").mkdir()
     lexical.save(tmp / "bm25")
+    HitTokens.build(corpus.passages, tokenizer, {texts[h]: t for h, t in tokens.items()}).save(tmp / HIT_TOKENS)
+    del tokens
     write_json(tmp / "concepts.json", [asdict(c) for c in corpus.concepts])
     write_jsonl(tmp / "mentions.jsonl", (asdict(m) for m in corpus.mentions))
     graph = concept_graph.build_graph(corpus.concepts, corpus.mentions, corpus.relations, corpus.definitions)
@@ -367,7 +379,7 @@ def write_index(tmp: Path, corpus, settings, encoder, tokenizer, lexicon_hash: s
         },
         problems=[{"path": p.path, "reason": p.reason, **({"kept": True} if p.kept else {})} for p in corpus.problems],
         inputs=inputs,
-        checksums=integrity.checksums(tmp, STAGE_ONE_FILES),
+        checksums=integrity.checksums(tmp, WRITTEN_FILES),
     )
     # The manifest is written last: a folder without one is never mistaken for an index.
     write_manifest(tmp, manifest)
