@@ -36,6 +36,7 @@ from gokg import KnowledgeBase  # noqa: E402
 from gokg.graph.evaluate import load_queries, score_query  # noqa: E402
 from gokg.graph.lexical import LexicalIndex  # noqa: E402
 from gokg.graph.vectors import VectorIndex  # noqa: E402
+from peak import run_measured  # noqa: E402  (benchmarks/peak.py, beside this file)
 
 
 def line(label: str, value: str, how: str) -> None:
@@ -43,22 +44,8 @@ def line(label: str, value: str, how: str) -> None:
 
 
 def peak_rss_mb(code: str) -> float:
-    """Peak resident memory of a fresh Python process running ``code``.
-
-    Measured from a small launcher: on Linux a child's ru_maxrss starts from the RSS of the process
-    that forked it, and this benchmark process is large by then.
-    """
-    launcher = (
-        "import os, subprocess, sys\n"
-        "p = subprocess.Popen([sys.executable, '-c', sys.argv[1]], stdout=subprocess.DEVNULL)\n"
-        "_, status, usage = os.wait4(p.pid, 0)\n"
-        "print(usage.ru_maxrss if status == 0 else -1)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", launcher, code], capture_output=True, text=True, cwd=ROOT, check=True)
-    kb = int(out.stdout.strip())
-    if kb < 0:
-        raise RuntimeError(f"benchmark process failed: {code}")
-    return kb / 1024
+    """Peak resident memory (MB) of a fresh Python process running ``code``."""
+    return run_measured(["-c", code], ROOT)[1]
 
 
 def bench_extraction(seeds: Path) -> None:
