@@ -12,6 +12,8 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from gokg.models import Passage
 
 __all__ = ["HeadingIndex", "pointer_share", "own_heading"]
@@ -85,6 +87,7 @@ class HeadingIndex:
                  concepts_in: Callable[[str], set[str]]):
         self.size = len(passages)
         self._postings: dict[str, dict[int, float]] = defaultdict(dict)
+        self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         cache: dict[str, frozenset[str]] = {}
 
         def terms(heading: str) -> frozenset[str]:
@@ -111,13 +114,27 @@ class HeadingIndex:
     def scores(self, terms: Sequence[str]) -> dict[int, float]:
         """Each passage's share of the query's terms (idf-weighted) that its heading path names, for the
         passages whose headings name at least one."""
+        shares = self.shares(terms)
+        return {int(pid): float(shares[pid]) for pid in np.flatnonzero(shares)}
+
+    def shares(self, terms: Sequence[str]) -> np.ndarray:
+        """:meth:`scores` as one array over all passages (0 where the headings name none of the terms)."""
         terms = list(dict.fromkeys(terms))
+        out = np.zeros(self.size)
         total = sum(self.idf(t) for t in terms)
         if not total:
-            return {}
-        out: dict[int, float] = defaultdict(float)
+            return out
         for term in terms:
             idf = self.idf(term)
-            for pid, weight in self._postings.get(term, {}).items():
-                out[pid] += weight * idf / total
-        return dict(out)
+            pids, weights = self._posting(term)
+            out[pids] += weights * idf / total  # a passage is once in pids; in numpy, not a Python loop
+        return out
+
+    def _posting(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """The passages whose headings name ``term`` and their weights, as arrays (made on first use)."""
+        arrays = self._arrays.get(term)
+        if arrays is None:
+            posting = self._postings.get(term, {})
+            arrays = self._arrays[term] = (np.fromiter(posting.keys(), np.int64, len(posting)),
+                                           np.fromiter(posting.values(), np.float64, len(posting)))
+        return arrays
