@@ -51,8 +51,7 @@ class Corpus:
 def prepare(paths: list[str | Path], settings: Settings = Settings(), *, progress: Progress | None = None) -> Corpus:
     """Read ``paths`` into passages, concepts, mentions and relations: a :class:`Corpus` without vectors."""
     report = progress or (lambda stage, done, total: None)
-    documents, problems = read_documents(paths)  # reported once done: a bad path fails with one line only
-    report("read", len(documents) + len(problems), len(documents) + len(problems))
+    documents, problems = read_documents(paths, progress=lambda done, total: report("read", done, total))
     passages: list[Passage] = []
     report("passages", 0, len(documents))
     for number, doc in enumerate(documents, start=1):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from gokg.errors import InputError
@@ -227,18 +228,24 @@ def _boilerplate_only(text: str) -> list[str]:
     return []
 
 
-def read_documents(paths: list[str | Path]) -> tuple[list[Document], list[Problem]]:
+def read_documents(
+    paths: list[str | Path], progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Document], list[Problem]]:
     """Read every supported file under ``paths``; return the documents and the problems (``kept`` ones are
-    warnings about documents that were read)."""
+    warnings about documents that were read). ``progress(done, total)`` is called as files are read (not
+    before every path was found: a missing one fails with one line)."""
     files, problems = find_files(paths)
     documents: list[Document] = []
     names: set[str] = set()
-    for file, root in files:
+    report = progress or (lambda done, total: None)
+    report(0, len(files))
+    for number, (file, root) in enumerate(files, start=1):
         read, found = _read_one(file, root)
         if read and read[0].name in names:
             problems.append(Problem(str(file), f"another file is already indexed as {read[0].name}"))
-            continue
-        names.update(d.name for d in read)
-        documents.extend(read)
-        problems.extend(found)
+        else:
+            names.update(d.name for d in read)
+            documents.extend(read)
+            problems.extend(found)
+        report(number, len(files))
     return documents, problems

@@ -344,3 +344,13 @@ def test_deeply_nested_html_is_refused_quickly_and_moderate_nesting_is_read():
     assert text == "熔断器\n"
     nested = html_to_text("<ul><li>a<ul><li>b<ul><li>c</li></ul></li></ul></li></ul>")
     assert nested == "• a b c\n"  # a nested list is part of its item, read once
+
+
+def test_reading_reports_progress_file_by_file(tmp_path):
+    for number in range(4):
+        (tmp_path / f"{number}.md").write_text(f"# 第 {number} 篇\n\n正文 {number}。\n", "utf-8")
+    (tmp_path / "empty.md").write_text("", "utf-8")  # a problem still counts as a file read
+    calls = []
+    documents, problems = read_documents([tmp_path], progress=lambda done, total: calls.append((done, total)))
+    assert len(documents) == 4 and len(problems) == 1
+    assert calls == [(done, 5) for done in range(6)]
