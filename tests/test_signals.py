@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gokg.errors import InputError
 from gokg.graph.signals import SIGNAL_REGISTRY, SIGNALS, Query, get_signal, register_signal, top
@@ -65,3 +67,10 @@ def test_each_signal_returns_plain_ranked_pairs(kb):
         assert 0 < len(ranked) <= 100, name
         assert all(type(pid) is int and type(score) is float for pid, score in ranked), name
         assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True), name
+
+
+@given(st.lists(st.sampled_from([0.0, -1.0, 0.5, 1.0, 1.5, 2.0, 3.25]), max_size=60), st.integers(0, 70))
+def test_top_is_the_best_scores_with_ties_by_passage_id(values, depth):
+    # The slow, obviously correct reference: every positive score sorted by (-score, passage id).
+    expected = sorted(((i, v) for i, v in enumerate(values) if v > 0), key=lambda item: (-item[1], item[0]))[:depth]
+    assert top(np.array(values, dtype=np.float64), depth) == expected
