@@ -186,7 +186,10 @@ def bench_resume_after_kill(docs: Path, index: Path, cold_seconds: float) -> Non
     reader = threading.Thread(target=lambda: rows.extend(row.split() for row in child.stdout), daemon=True)
     reader.start()
     start, embed = time.perf_counter(), []
-    while child.poll() is None and time.perf_counter() - start < cold_seconds / 2:
+    # Killed when the embedding is half done (by its progress, not by the clock: on a shared machine the
+    # clock put the kill anywhere from a third to a half of the way); a cold ingest's time three times over
+    # is the limit.
+    while child.poll() is None and time.perf_counter() - start < cold_seconds * 3:
         embed = [(int(r[1]), int(r[2])) for r in list(rows) if len(r) == 3 and r[0].startswith("embed") and r[1].isdigit() and r[2].isdigit()]
         if embed and embed[-1][0] * 2 >= embed[-1][1] > 0:
             break
@@ -205,6 +208,9 @@ def bench_resume_after_kill(docs: Path, index: Path, cold_seconds: float) -> Non
         return
     total = kb.build_report.passages
     line("passages embedded again after SIGKILL", f"{embedded} of {total} ({embedded / total:.0%})", f"aim <= 60 %; killed {how}")
+    if embed:  # what the kill threw away of the work reported done: at most the chunk it interrupted
+        line("  embedded before the kill, embedded again", f"{max(embedded - (total - embed[-1][0]), 0)}",
+             f"{total - embed[-1][0]} were not done when killed")
     aim("passages embedded again after a SIGKILL halfway", 100 * embedded / total, 60, f"{embedded / total:.0%}", " %")
 
 
