@@ -182,18 +182,24 @@ def bench_resume_after_kill(docs: Path, index: Path, cold_seconds: float) -> Non
     shutil.rmtree(index, ignore_errors=True)
     child = subprocess.Popen([sys.executable, "-c", _KILL_CHILD, str(docs), str(index)], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    rows: list[list[str]] = []
-    reader = threading.Thread(target=lambda: rows.extend(row.split() for row in child.stdout), daemon=True)
+    rows: list[tuple[float, list[str]]] = []  # (when it was read, the progress line's words)
+    reader = threading.Thread(target=lambda: rows.extend((time.perf_counter(), row.split()) for row in child.stdout),
+                              daemon=True)
     reader.start()
     start, embed = time.perf_counter(), []
-    # Killed when the embedding is half done (by its progress, not by the clock: on a shared machine the
-    # clock put the kill anywhere from a third to a half of the way); a cold ingest's time three times over
-    # is the limit.
+    # Killed when the embedding is half done: at the time its progress so far says half is reached, so the
+    # kill falls inside a chunk, as a real one would (not by the clock alone: on a shared machine that put
+    # it anywhere from a third to a half of the way); a cold ingest's time three times over is the limit.
     while child.poll() is None and time.perf_counter() - start < cold_seconds * 3:
-        embed = [(int(r[1]), int(r[2])) for r in list(rows) if len(r) == 3 and r[0].startswith("embed") and r[1].isdigit() and r[2].isdigit()]
-        if embed and embed[-1][0] * 2 >= embed[-1][1] > 0:
-            break
-        time.sleep(0.05)
+        embed = [(when, int(r[1]), int(r[2])) for when, r in list(rows)
+                 if len(r) == 3 and r[0].startswith("embed") and r[1].isdigit() and r[2].isdigit()]
+        moving = [row for row in embed if row[1] > embed[0][1]] if embed else []
+        if moving:
+            (t0, done0, total), (t1, done1, _) = embed[0], moving[-1]
+            if done1 * 2 >= total or time.perf_counter() >= t1 + (total / 2 - done1) * (t1 - t0) / (done1 - done0):
+                break
+        time.sleep(0.02)
+    embed = [(done, total) for _, done, total in embed]
     seen = f"embedding progress {embed[-1][0]}/{embed[-1][1]}" if embed else "no embedding progress reported yet"
     how = f"after {time.perf_counter() - start:.0f} s, {seen}"
     if child.poll() is not None:
