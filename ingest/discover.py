@@ -236,6 +236,19 @@ def discover_concepts(
             seen_in[short] |= seen_in.pop(key)
             surface[short].update(surface.pop(key))
             kind.pop(key, None)
+    for main, others in _name_families(surface).items():
+        for other in others:
+            seen_in[main] |= seen_in.pop(other)
+            surface[main].update(surface.pop(other))
+            kind[main].update(kind.pop(other, Counter()))
+            structural[main] |= structural.pop(other, set())
+            in_code[main] += in_code.pop(other, 0)
+            if other in cued:
+                cued.add(main)
+            if other not in uncued:
+                uncued.discard(main)  # one form that stands on its own is enough
+            if other in partner:
+                partner.setdefault(main, partner.pop(other))
     owners = Counter(alias_key(a) for aliases in learnt.values() for a in set(aliases))
     learnt = {cid: [a for a in aliases if owners[alias_key(a)] == 1] for cid, aliases in learnt.items()}
     updated = [
@@ -282,6 +295,31 @@ def discover_concepts(
             Concept(id=cid, name=name, type=_vote(kind[key], fallback.get(key, "library")), aliases=tuple(aliases), discovered=True)
         )
     return updated, discovered
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    """The words of an English name in any of its forms: codec-dubbo, DubboCodec and "Dubbo Codec" all
+    read (codec, dubbo); the ``gen`` of a code generator's plugin name is dropped, as protoc-gen-X and
+    thrift-gen-X are the plugins that generate X (thrift-gen-validator is the Thrift validator)."""
+    words = [w.lower() for part in re.split(r"[\s\-_]+", name) for w in _camel_parts(part)]
+    if len(words) >= 3 and "gen" in words[1:-1]:
+        words.remove("gen")
+    return tuple(sorted(words)) if len(words) >= 2 and all(w.isalnum() for w in words) else ()
+
+
+def _name_families(surface: dict[str, Counter]) -> dict[str, list[str]]:
+    """English candidates that are one name written in different forms, by the most used key of each."""
+    families: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key, forms in surface.items():
+        words = {_name_words(form) for form in forms if form.isascii() and "/" not in form}
+        if len(words) == 1 and (family := words.pop()):
+            families[family].append(key)
+    merged = {}
+    for keys in families.values():
+        if len(keys) > 1:
+            main, *others = sorted(keys, key=lambda k: -sum(surface[k].values()))
+            merged[main] = others
+    return merged
 
 
 _PEER_GAP = re.compile(r"^\s*(、|,|，|/|和|与|及|以及|或)\s*$")

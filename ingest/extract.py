@@ -247,12 +247,15 @@ def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str
     matches = _standalone(text, matcher.find(text))
     if len(matches) < 2:
         return
-    yield from _span_edges(text, matches, types)
+    spans = list(_span_edges(text, matches, types))
+    yield from spans
+    # a phrase rule reads the whole construction, so it speaks for its pair ("X：基于 Y 的 Z 实现")
+    paired = {frozenset((source, target)) for source, _, target in spans}
     containers = _containers(text, matches)
     for container in dict.fromkeys(containers):
         # Names inside a parenthesis ("Kitex（基于 Netpoll）") pair with each other, not with those outside.
         chain = [m for m, c in zip(matches, containers) if c == container]
-        yield from _chain_edges(text, chain, types)
+        yield from (e for e in _chain_edges(text, chain, types) if frozenset((e[0], e[2])) not in paired)
 
 
 def _standalone(text: str, matches: list[Match]) -> list[Match]:

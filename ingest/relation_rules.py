@@ -214,6 +214,16 @@ RULES: tuple[Rule, ...] = (
         counter=("{Kitex:framework} 的架构和 {Hertz:framework} 相似：都分层。",),
     ),
     Rule(
+        "implementation-head", "implements",
+        r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*(?:[：:]|是|为)\s*(?:一个|一种|一款)?\s*(?:基于[^，,。；;的]{1,24}的\s*)?"
+        r"(?P<second>[^，,。；;：:的]{1,24}?)\s*的?\s*(?:(?:纯|原生|官方|高性能)\s*)?(?:Go\s*语言|Golang|Go|Rust|Java)?\s*实现\s*(?:$|[，,。；;])",
+        where="span", sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=("{kafka-go:library}：基于 net 包的 {Kafka 协议:protocol}实现",
+                  "- {quic-go:library} 是一个基于 UDP 的 {QUIC:protocol} 纯 Go 实现。"),
+        counter=("{kafka-go:library}：{Kafka 协议:protocol}实现细节",
+                 "{kafka-go:library} 为 {Kafka 协议:protocol}实现了新的分区策略。"),
+    ),
+    Rule(
         "such-as-software", "implements",
         r"(?P<first>[^，,。；;：:（(]{1,30}?)\s*[（(]\s*(?:如(?![何果下此今])|比如|例如|譬如|像|包括|e\.g\.,?|such as)\s*(?P<second>[^）)]{1,60})",
         where="span", direction="B->A", sources=SOFTWARE, targets=frozenset({"concept"}),
@@ -343,6 +353,15 @@ RULES: tuple[Rule, ...] = (
         direction="B->A", sources=COMPONENT, targets=COMPONENT,
         examples=("{CloudWeGo:tool} 旗下的 {Hertz:framework} 已经在生产环境大规模使用。",),
         counter=("{CloudWeGo:tool} 旗下的 {Hertz:framework} 还没有发布正式版吗？",),
+    ),
+    Rule(
+        "plugin-of", "integrates_with", r"<adv>(?:<be>|作为)<s>",
+        after=r"<s>(?:的|中的)<s>(?:一个|一款|一种|官方)?<s>[^，,。；;]{0,6}?(?:插件|扩展|适配器|中间件)(?!的|机制|系统|体系|框架)",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{protoc-gen-validate:tool} 是 {protoc:tool} 的一个代码生成插件。",
+                  "{otelgin:library} 是 {Gin:framework} 的官方中间件。"),
+        counter=("{protoc-gen-validate:tool} 不是 {protoc:tool} 的插件。",
+                 "{Hertz:framework} 是 {Go:language} 的插件框架。"),
     ),
     Rule(
         "part-of", "part_of", r"<adv>(?:<be>|属于|作为)<s>", after=rf"<s>(?:的|中的|里的|内部的)?<s>[^，,。；;]{{0,6}}?{_PART_NOUN}",
@@ -639,6 +658,19 @@ RULES: tuple[Rule, ...] = (
             "{Kitex:framework} 相比 {Redis:platform} 没有可比性。",
             "{Saga:pattern}、{TCC:pattern}、{XA:pattern} 相比有各自的适用场景吗？",
         ),
+    ),
+    Rule(
+        "compared-on", "alternative_to",
+        r"<s>[，,]<s>(?:在)?(?:性能|吞吐量?|延迟|时延|内存占用|CPU\s*占用|资源占用|效率)(?:上|方面)?<s>(?:相比|相较|比起|相对于)(?:于)?<s>",
+        examples=("我们选择了 {Hertz:framework}，性能相较 {Gin:framework} 有明显提升。",),
+        counter=("我们选择了 {Hertz:framework}，性能相较 {Redis:platform} 有明显提升。",),
+    ),
+    Rule(
+        "times-of", "alternative_to", r"<any>(?:是|为)<s>",
+        after=r"<s>的<s>(?:约|大约|近)?<s>(?:[\d.]+(?:\s*[-~～到至]\s*[\d.]+)?|[一二两三四五六七八九十几数]+)<s>倍",
+        examples=("{Hertz:framework} 的吞吐大约是 {Gin:framework} 的 2-3 倍。",),
+        counter=("{Hertz:framework} 的吞吐大约是 {Gin:framework} 的一半。",
+                 "{Hertz:framework} 的吞吐是 {Redis:platform} 的 3 倍。"),
     ),
     Rule(
         "better-than", "alternative_to", r"<any>(?:比|优于|胜过|强于|快于|不如)<s>",

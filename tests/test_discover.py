@@ -85,7 +85,8 @@ def test_urls_are_not_mentions():
 
 @pytest.mark.parametrize(("a", "b"), [("Envoy", "Istio"), ("protoc", "Protobuf"), ("sarama", "Kafka"),
                                       ("GOGC", "GC"), ("Dubbo", "Dubbo-go"), ("强一致性", "最终一致性"),
-                                      ("grpc-go", "gRPC"), ("令牌桶", "限流")])
+                                      ("grpc-go", "gRPC"), ("令牌桶", "限流"),
+                                      ("epoll", "I/O 多路复用"), ("编解码器", "序列化")])
 def test_distinct_things_are_distinct_concepts(a, b):
     matcher = ConceptMatcher(load_lexicon())
     assert matcher.lookup(a) and matcher.lookup(b) and matcher.lookup(a) != matcher.lookup(b)
@@ -171,3 +172,25 @@ def test_a_link_text_naming_a_repository_is_a_concept(structured):
 def test_table_cells_everyday_words_and_section_names_are_not_concepts(structured):
     names = set(structured)
     assert not names & {"default", "ReadFinish", "issue", "hlog.Info", "结语", "痛点", "安装", "参数"}
+
+
+FORMS = """# Wallaby 编解码
+
+Wallaby 的编解码由 pouch-codec 仓库提供。pouch-codec 是一个独立的 Go 库，实现了 PouchCodec 编解码器。
+
+## PouchCodec
+
+PouchCodec 负责把请求编码为字节。注入 PouchCodec 后，Wallaby 即可与旧系统互通。
+
+## 校验插件
+
+wallaby-gen-check 是 Wallaby 的代码生成插件，生成 IsValid 方法。Wallaby Check 工具在 CI 中运行 wallaby-gen-check，
+Wallaby Check 的规则写在注解里。
+"""
+
+
+def test_one_name_in_several_forms_is_one_concept():
+    _, found = discover_concepts(_passages(FORMS, "w.md"), load_lexicon())
+    holding = {alias: c.name for c in found for alias in c.aliases}
+    assert holding.get("pouch-codec") and holding.get("pouch-codec") == holding.get("PouchCodec")
+    assert holding.get("wallaby-gen-check") and holding.get("wallaby-gen-check") == holding.get("Wallaby Check")
