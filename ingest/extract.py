@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from gokg.models import Concept, Evidence, Mention, Passage, Relation
@@ -256,6 +256,36 @@ def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str
         # Names inside a parenthesis ("Kitex（基于 Netpoll）") pair with each other, not with those outside.
         chain = [m for m, c in zip(matches, containers) if c == container]
         yield from (e for e in _chain_edges(text, chain, types) if frozenset((e[0], e[2])) not in paired)
+    yield from _topic_edges(text, matches, types)
+
+
+# "X 是…的库，它基于 A 构建，具有 B 的特点": after a sentence that says what X is, Chinese drops the subject
+# of the clauses that follow (or says 它/其); they are still about X, until a clause names a new subject.
+_TOPIC_OPENING = re.compile(r"[\s\-*•>\d.、]*(?:而|另外|此外|其中)?\s*")
+_TOPIC_COPULA = re.compile(r"\s*(?:也|其实|本质上|实际上|就)?(?:是|作为)(?!否|不是)")
+_TOPIC_CLAUSE = re.compile(r"[^，；;]+")
+_CARRIED_SUBJECT = re.compile(r"\s*(?:它们|它|其|并且|并|同时|还|也|且|而且)*\s*")
+_NEW_SUBJECT = re.compile(r"我们|你们|他们|我|你|用户|开发者|大家|业务方|这|那|该|此|前者|后者|如果|虽然|但|而|大部分|大多数|多数|很多|许多|一些|部分|所有|每个|各个|其他|其它")
+
+
+def _topic_edges(text: str, matches: list[Match], types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    topic = matches[0]
+    if not _TOPIC_OPENING.fullmatch(text[: topic.start]) or not _TOPIC_COPULA.match(text, topic.end):
+        return
+    clauses = [c for c in _TOPIC_CLAUSE.finditer(text) if c.start() > topic.end]
+    for clause in clauses:
+        inside = [m for m in matches if clause.start() <= m.start and m.end <= clause.end()]
+        carried = _CARRIED_SUBJECT.match(text, clause.start()).end()
+        before = inside[0].start if inside else clause.end()
+        if (inside and inside[0].start == carried) or _NEW_SUBJECT.search(text, carried, before):
+            break  # a clause that names its own subject ends the chain
+        if not inside:
+            continue
+        offset = carried - len(topic.surface) - 1
+        said = f"{topic.surface} {text[carried : clause.end()]}"
+        moved = [replace(topic, start=0, end=len(topic.surface))]
+        moved += [replace(m, start=m.start - offset, end=m.end - offset) for m in inside]
+        yield from (e for e in _chain_edges(said, moved, types) if topic.concept_id in (e[0], e[2]))
 
 
 def _standalone(text: str, matches: list[Match]) -> list[Match]:
