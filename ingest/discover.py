@@ -85,6 +85,7 @@ _API_NAME = re.compile(r"^(With|Get|Set|New|Is|Has|Max|Min|Allow|Default|Enable|
 # The last segment of a repository path or URL names a project: github.com/cloudwego/netpoll -> netpoll.
 _REPOSITORY = re.compile(r"(?:github\.com|gitlab\.com|gitee\.com)/[\w.\-]+/([\w.\-]+)")
 _DOTTED = re.compile(r"[A-Za-z]\.[A-Za-z]")
+_AT_MENTION = re.compile(r"(?<![\w.])@\[?([A-Za-z][\w\-]{1,38})")
 
 
 def _type_after(text: str, end: int, default: str) -> str:
@@ -122,8 +123,10 @@ def discover_concepts(
     cued: set[str] = set()
     uncued: set[str] = set()
     repositories = {alias_key(m.group(1)) for p in passages for m in _REPOSITORY.finditer(p.text)}
-    code_names = {alias_key(m.group()) for p in passages for line in p.text.split("\n") if _looks_like_code(line)
-                  for m in re.finditer(r"[A-Za-z_]\w{3,}", line)}
+    in_code_lines = Counter(alias_key(m.group()) for p in passages for line in p.text.split("\n") if _looks_like_code(line)
+                            for m in re.finditer(r"[A-Za-z_]\w{1,}", line))
+    code_names = {key for key in in_code_lines if len(key) >= 4}
+    people = {alias_key(m.group(1)) for p in passages for m in _AT_MENTION.finditer(p.text)}
     structural: dict[str, set[str]] = defaultdict(set)
     joined: dict[str, Counter] = defaultdict(Counter)
     fallback: dict[str, str] = {}  # the type a name's form suggests when no cue or peer gives one
@@ -272,6 +275,11 @@ def discover_concepts(
             continue  # "Payload 协议", "Origin 字段": an everyday English word before a cue names no product
         if in_code[key] > sum(surface[key].values()) and key not in partner:
             continue  # mostly quoted from code: an identifier of an example, not a concept
+        if (_name_form(shown) in ("word", "short") and in_code_lines[key] >= 2 * sum(surface[key].values())
+                and key not in cued and key not in repositories and key not in partner):
+            continue  # resp, resolver, logger: a variable of the examples that prose mentions in passing
+        if key in people:
+            continue  # @DMwangnima: a person, thanked or cited, not a concept
         talked_about = (len(passages_seen) >= 5 and not _identifier_like(shown, matcher)
                         and all(_zipf(w.lower()) < 3.5 for w in re.split(r"[\s\-]+", shown) if w))
         if (key in uncued and key not in cued and key not in repositories and key not in partner
@@ -401,6 +409,10 @@ def _chinese_term(term: str, matcher: ConceptMatcher) -> bool:
         return False
     if re.search(r"(工具|框架|库|组件|模块|插件|接口)$", term):
         return False  # 命令行工具, 扩展接口: a kind of thing, not one thing
+    if re.search(r"(证券|银行|科技|集团|公司|保险|基金|传媒|控股|大学|学院|研究院)$", term):
+        return False  # 华兴证券: an organisation, a user of the software, not a concept of it
+    if re.search(r"(优化|运营|推广|建设|分享|改进|招聘)$", term):
+        return False  # 文档优化, 社区运营: work done, not a thing a reader looks up
     words = jieba.lcut(term, HMM=False)
     if max(len(w) for w in words) < 2:
         return False  # 占比: single characters, not a compound of words

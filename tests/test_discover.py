@@ -194,3 +194,33 @@ def test_one_name_in_several_forms_is_one_concept():
     holding = {alias: c.name for c in found for alias in c.aliases}
     assert holding.get("pouch-codec") and holding.get("pouch-codec") == holding.get("PouchCodec")
     assert holding.get("wallaby-gen-check") and holding.get("wallaby-gen-check") == holding.get("Wallaby Check")
+
+
+NOISE = """# Koala 框架
+
+Koala 框架是一个 Go 网关。调用后检查 **Resp**：业务错误写在 Resp 里。
+
+```go
+resp, err := cli.Call(ctx, req)
+if resp.Code != 0 { return err }
+log.Println(resp, resp.Msg)
+```
+
+```go
+resp, err = cli.Call(ctx, req2)
+fmt.Println(resp)
+```
+
+感谢 @[KoalaFan](https://github.com/KoalaFan) 和 @KoalaFan 的贡献，KoalaFan 完成了大部分代码。
+
+## 用户：远山证券
+
+远山证券在生产环境使用 Koala。远山证券的团队也参与了**文档优化**，文档优化还在继续，文档优化需要大家。
+"""
+
+
+def test_people_companies_activities_and_code_variables_are_not_concepts():
+    _, found = discover_concepts(_passages(NOISE, "k.md") + _passages(NOISE, "k2.md"), load_lexicon())
+    names = {c.name for c in found}
+    assert "Koala" in names
+    assert not names & {"Resp", "KoalaFan", "远山证券", "文档优化"}
