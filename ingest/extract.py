@@ -418,6 +418,8 @@ def _span_edges(text: str, matches: list[Match], types: dict[str, str]) -> Itera
                 continue
             first = [m for m in matches if found.start("first") <= m.start and m.end <= found.end("first")]
             second = [m for m in matches if found.start("second") <= m.start and m.end <= found.end("second")]
+            if rule.second_head:
+                second = [m for m in second[-1:] if m.end == found.end("second")]
             # the first side is the head of its phrase: "消息队列（如 …）", "链路追踪系统（如 …）"
             heads = [m for m in first[-1:] if _HEAD_TAIL.fullmatch(text[m.end : found.end("first")])]
             for head in heads:

@@ -77,7 +77,7 @@ _MACROS = {
     # symmetric comparisons may compare a part of A with B ("A 的分配次数比 B 少"): any short filler
     "<any>": rf"[^{_PUNCT}]{{0,8}}?",
     # 是/为 as a copula, not inside 更为 / 作为 / 成为 / 认为
-    "<be>": r"(?:也|其实|本质上|实际上|就|则|都)?(?<![更作成认因称视分行极较最广])(?:是|为)",
+    "<be>": r"(?:也|其实|本质上|实际上|就|则|都)?(?<![更作成认因称视分行极较最广])(?:是|为(?!了|何|什么|此|止|主|例))",
     "<kind>": r"(?:一种|一个|一款|一类|一套|一门|一项|种|个|款)?",
 }
 
@@ -119,6 +119,7 @@ class Rule:
     negated: bool = False  # the cue itself contrasts the pair ("A 而不是 B"): the negation guard does not apply
     of_group: bool = False  # the cue is about a whole enumeration ("A、B 等 C"), even one that is an object
     same_type: bool = False  # both ends of one type (rows of a table compare like with like)
+    second_head: bool = False  # spans: only the name that ends the second group, the head of its phrase
     exclude: frozenset[str] = frozenset()  # concept ids this row never connects
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
@@ -222,6 +223,18 @@ RULES: tuple[Rule, ...] = (
                   "- {quic-go:library} 是一个基于 UDP 的 {QUIC:protocol} 纯 Go 实现。"),
         counter=("{kafka-go:library}：{Kafka 协议:protocol}实现细节",
                  "{kafka-go:library} 为 {Kafka 协议:protocol}实现了新的分区策略。"),
+    ),
+    Rule(
+        "definition-head", "is_a",
+        r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*<be>\s*"
+        r"(?:(?:一个|一种|一款|一类|一套)[^，,。；;：:]{0,40}?|[^，,。；;：:]{0,40}?的[^，,。；;：:的]{0,12}?)"  # a noun phrase
+        r"(?P<second>[^，,。；;：:的]{1,16}?)\s*(?:$|[，,。；;])",
+        where="span", targets=IDEA, second_head=True,
+        examples=("{Sonic:library} 是一个基于 JIT 和 SIMD 的高性能 {JSON 解析器:concept}。",
+                  "{Linkerd:platform} 是 CNCF 毕业的轻量{服务网格:pattern}，资源占用低。"),
+        counter=("{Sonic:library} 不是一个基于 JIT 的 {JSON 解析器:concept}。",
+                 "{Sonic:library} 是一个比 {JSON 解析器:concept} 更快的库。",
+                 "{熔断:pattern}是从客户端出发保护{调用链:concept}，防止雪崩。"),
     ),
     Rule(
         "such-as-software", "implements",
@@ -764,6 +777,14 @@ RULES: tuple[Rule, ...] = (
         sources=COMPONENT, targets=COMPONENT,
         examples=("{Kitex:framework} 提供了基于 {Prometheus:tool} 的监控扩展。",),
         counter=("{Kitex:framework} 暂未提供基于 {Prometheus:tool} 的监控扩展。",),
+    ),
+    Rule(
+        "wraps", "uses", r"<adv>(?:可以理解为)?<be>?<s>(?:对于?)<s>(?:[^，,。；;：:的]{1,12}?(?:与|和|及|以及|、)<s>)?",
+        after=r"<s>(?:[^，,。；;：:、的]{0,8}?)?的<s>(?:[^，,。；;：:、的]{0,4}?)(?:封装|包装|组合|二次开发)",
+        sources=COMPONENT,  # not "HTTP 框架是对 Gin 的封装": there HTTP only qualifies the framework
+        examples=("{go-redis:library} 是对 {Redis 协议:protocol}的封装。",
+                  "{CBSuite:library} 可以理解为是对于 Option 和 {Middleware:pattern} 的组合和封装。"),
+        counter=("{go-redis:library} 不是对 {Redis 协议:protocol}的封装。",),
     ),
     Rule(
         "underneath", "uses", r"<s>(?:的)?(?:底层|网络层|传输层|存储层|序列化层|内核|引擎)(?:用的|使用的|采用的)?(?:是|为)<s>",
