@@ -31,6 +31,7 @@ _COORDINATION = re.compile(r"\s*(?:[、,/&]|和|与|及|以及|或|或者|还是
 _CLAUSE_BREAK = re.compile(r"[，,：:；;]")
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 _OPEN, _CLOSE = "（([【", "）)]】"
+_CJK_EDGE = re.compile(r"[\u4e00-\u9fff]{2}")
 _NEGATION = re.compile(
     r"不(?!仅|只|同|断|少|错|久|论|管|但|如)|无法|无需|无须|没|未(?!来)|并非|而非|而是|(?<!不)但|然而|却|反而|否则|除了|"
     r"\b(?:not|no|never|cannot|without|instead|but|however|except)\b|n't\b",
@@ -412,6 +413,9 @@ def _span_edges(text: str, matches: list[Match], types: dict[str, str]) -> Itera
     """A phrase that names one side and a list that names the other: "B 由 A、C 构成", "B（如 A、C）".
     As for pairs, the first rule that fits a (head, member) pair wins."""
     done: set[tuple[str, str]] = set()
+    # "超时重试": a Chinese name glued to the next one only qualifies it, the compound is about the second
+    glued = {id(a) for a, b in zip(matches, matches[1:]) if a.end == b.start and _CJK_EDGE.match(text[a.end - 1 : a.end + 1])}
+    matches = [m for m in matches if id(m) not in glued]
     for rule in rules_for("span"):
         for found in rule.cue_re.finditer(text):
             if _NEGATION.search(found.group()):

@@ -272,7 +272,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:两|三|四|五|几|多)(?:种|类)(?P<first>[^，,。；;：:]{1,16}?)[：:](?P<second>[^。；;]{1,60})",
         where="span", direction="B->A", targets=IDEA,
         examples=("框架默认提供了两种{负载均衡:pattern}算法：{一致性哈希:concept}和加权轮询。",),
-        counter=("框架默认提供了两种{负载均衡:pattern}算法：我们都没有用过 {一致性哈希:concept}。",),
+        counter=("框架默认提供了两种{负载均衡:pattern}算法：我们都没有用过 {一致性哈希:concept}。",
+                 "框架提供三类{重试:pattern}：{超时:concept}重试和建连失败重试。"),  # 超时重试 is a retry
     ),
     Rule(
         "choice-among", "is_a",
