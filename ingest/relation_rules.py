@@ -629,7 +629,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # an IDL is read, not implemented: "hz 支持 Thrift 和 Protobuf 两种 IDL" -> hz uses Thrift
         "supports-idl", "uses", r"<adv>(?:支持|支援)了?<obj>",
-        after=r"<s>(?:等|这)?<s>(?:两种|多种|几种|三种|这两种)?<s>(?:的)?<s>(?:IDL|接口定义语言|接口描述语言)",
+        after=r"<s>(?:等)?<s>(?:这|那)?(?:两|多|几|三)?种?<s>(?:的)?<s>(?:IDL|接口定义语言|接口描述语言)",
         sources=SOFTWARE, targets=PROTOCOL,
         examples=("{Hz:tool} 支持 {Protobuf:protocol} 这种 IDL 的定义。",),
         counter=("{Hz:tool} 还不支持 {Protobuf:protocol} IDL。",),
