@@ -63,6 +63,11 @@ _MERMAID_NODE = re.compile(r"([A-Za-z][\w]*)\s*(?:\[\(?|\(\(?|\{\{?|>)([^\]\)\}]
 _MERMAID_EDGE = re.compile(
     r"([A-Za-z][\w]*)(?:\s*[\[\(\{>][^\]\)\}]*[\]\)\}]+)?\s*(?:-->|---|==>|-\.->|-->>|->>)\s*(?:\|([^|]*)\|\s*)?([A-Za-z][\w]*)"
 )
+# what a node of a process diagram does: a step, not a component ("Trivy 扫描", "HTTP POST 至 Loki")
+_MERMAID_ACTION = re.compile(
+    r"扫描|校验|检查|生成|推送|签名|部署|构建|发布|检测|上报|同步|触发|提交|执行|审批|回滚|"
+    r"\b(?:Push|POST|GET|PUT|Sync|Build|Deploy|Scan|Sign|Release|Commit)\b"
+)
 _SEPARATOR_ROW = re.compile(r"\s*\|?[\s:|-]+\|?\s*")
 _VERSION = re.compile(r"^\s*v?\d+(?:\.\d+)*\+?(?=\s|[\u4e00-\u9fff]|$)", re.I)  # "go-micro v4", "Kafka 3.5+"
 # A definition list item, "- GoReleaser：基于 Git tag 构建": the term before the colon is the subject.
@@ -542,10 +547,12 @@ def _mermaid_block(layout: _Layout, start: int) -> tuple[dict[str, str], bool]:
 
 def _mermaid_edges(line: str, labels: dict[str, str], steps: bool, matcher: ConceptMatcher, types: dict[str, str]):
     for edge in [] if steps else _MERMAID_EDGE.finditer(line):
-        source = matcher.find(labels.get(edge.group(1), ""))
-        target = matcher.find(labels.get(edge.group(3), ""))
+        source_label, target_label = labels.get(edge.group(1), ""), labels.get(edge.group(3), "")
+        source, target = matcher.find(source_label), matcher.find(target_label)
         if not source or not target or _blocked(edge.group(2) or ""):
             continue
+        if _MERMAID_ACTION.search(source_label) or _MERMAID_ACTION.search(target_label):
+            continue  # "Git Push --> OPA 校验": steps of a process, not one component calling another
         for rule in rules_for("mermaid"):
             if rule.cue_re.fullmatch((edge.group(2) or "").strip()):
                 found = resolve(rule, source[0].concept_id, target[0].concept_id, types)

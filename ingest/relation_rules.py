@@ -897,6 +897,7 @@ RULES: tuple[Rule, ...] = (
             "```mermaid\ngraph LR\n  A[{otelgin:library}] --> B[{链路追踪:concept}]\n```\n",
             "```mermaid\ngraph LR\n  A[{HTTP:protocol} 请求] --> B[{Gin:framework} 路由]\n```\n",
             "```mermaid\ngraph LR\n  A[代码提交] --> B[{Trivy:tool} 扫描]\n  B --> C[{Cosign:tool} 签名]\n  C --> D[发布]\n```\n",
+            "```mermaid\ngraph LR\n  A[{Git:tool} Push] --> B{{OPA:tool} Gatekeeper 校验}\n```\n",
         ),
     ),
     # ---- headings: a sub-heading under a chapter about one component ----
