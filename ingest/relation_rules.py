@@ -46,8 +46,10 @@ _LIMITS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 # Concepts that Chinese engineering prose uses as adjectives ("开源框架", "云原生应用", "高并发服务"): in a
 # cue's object position they describe the next noun, they are not what the relation is about.
 ATTRIBUTES = frozenset({"open-source", "cloud-native", "high-concurrency", "high-availability", "stateless"})
-# What a framework hosts: "X 中间件" is a framework's own middleware only when X is the framework.
+# What a framework hosts: "X 中间件" is the framework's own only when X is the framework.
 HOSTED = frozenset({"middleware", "plugin"})
+# What is named after what it handles: "Dubbo 编解码器", "Thrift 编解码器" are codecs *for* Dubbo, Thrift.
+HANDLERS = frozenset({"codec"})
 # Things done *to* a product rather than features it brings: "Hertz Benchmark", "Kitex 性能优化实践".
 ACTIVITIES = frozenset({"benchmark", "load-testing", "performance-tuning", "code-review", "training", "interview", "career"})
 # alternative_to joins things of one kind: two frameworks, two protocols; a library may stand in for a tool,
@@ -850,7 +852,7 @@ RULES: tuple[Rule, ...] = (
         # the feature is the head of the phrase: it ends the heading or clause, joins a list, or is followed by
         # what is done with it ("Prometheus 指标暴露", "Loki日志聚合"), not by another noun ("性能测试报告")
         after=r"\s*(?:$|[，,。；;：:!！?？)）(（]|与|和|及|、|实践|实战|实操|详解|解析|原理|机制|配置|集成|接入|暴露|采集|聚合|上报|能力|功能|支持)",
-        sources=COMPONENT, targets=IDEA, exclude=ACTIVITIES | HOSTED | {"interface"},
+        sources=COMPONENT, targets=IDEA, exclude=ACTIVITIES | HOSTED | HANDLERS | {"interface"},
         examples=(
             "## {Kratos:framework}{熔断:pattern}与弹性策略实操",
             "### {Prometheus:tool} {指标:concept}暴露",
@@ -865,9 +867,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # "Hertz 中间件" is Hertz's middleware; "CORS 中间件", "Context 中间件" are middlewares *for* CORS, context
         "framework-feature", "implements", r"\s?", after=r"\s*(?:$|[，,。；;：:!！?？)）(（]|与|和|及|、)",
-        sources=frozenset({"framework"}), targets=IDEA, exclude=ACTIVITIES,
+        sources=frozenset({"framework"}), targets=IDEA, exclude=ACTIVITIES | HANDLERS,
         examples=("## {Hertz:framework} {中间件=Middleware:pattern}",),
-        counter=("#### {Context=context:library} {中间件=Middleware:pattern}",),
+        counter=("#### {Context=context:library} {中间件=Middleware:pattern}",
+                 "### {Dubbo:framework} {编解码器=Codec:concept}"),
     ),
     # ---- tables: the header names the things a comparison table compares ----
     Rule(
