@@ -145,7 +145,7 @@ def lexical_coverage(searcher: "Searcher", query: Query, lists: dict[str, Ranked
     total = sum(idf.values())
     if not best or not total:
         return 1.0
-    found = sum(idf[token] for token in idf for pid in best if pid in set(postings[token].tolist()))
+    found = sum(idf[token] * int(np.isin(best, postings[token]).sum()) for token in idf)
     return found / (total * len(best))
 
 
