@@ -506,6 +506,13 @@ RULES: tuple[Rule, ...] = (
     ),
     # ---- solves / measures ----
     Rule(
+        # the outcome prevented is the problem: "超时避免后端阻塞导致网关雪崩" -> Timeout solves 雪崩
+        "prevents-outcome", "solves",
+        r"<adv>(?:防止|避免|防范|杜绝|规避)了?[^，,。；;]{1,12}?(?:导致|引发|造成|引起|演变为|演变成)(?:的)?[^，,。；;的]{0,4}?",
+        examples=("{熔断:pattern}防止下游故障引发整条链路{雪崩:concept}。",),
+        counter=("{熔断:pattern}无法防止下游故障引发{雪崩:concept}。",),
+    ),
+    Rule(
         "solves", "solves",
         r"<adv>(?:解决|防止|避免|应对|缓解|防范|杜绝|规避|消除|抵御)了?<obj>",
         examples=(
