@@ -25,7 +25,7 @@ from .normalize import alias_key
 
 __all__ = ["discover_concepts"]
 
-_PAIR = re.compile(r"([\u4e00-\u9fff]{2,10})\s*[（(]\s*([A-Za-z][A-Za-z0-9 .+\-/]{1,38}[A-Za-z0-9])\s*[)）]")
+_PAIR = re.compile(r"([\u4e00-\u9fff]{2,10}(?:[-–][\u4e00-\u9fff]{1,8})?)\s*[（(]\s*([A-Za-z][A-Za-z0-9 .+\-/]{1,38}[A-Za-z0-9])\s*[)）]")
 # The forms of an English name; only a CamelCase name stands on its own (SonarQube, TTHeader), the others
 # need a cue, a heading, a link or a repository somewhere in the corpus (Fleet, JIT, kitex-benchmark).
 _FORMS = (
@@ -144,6 +144,10 @@ def discover_concepts(
                 continue  # "(order-monolith v2.3)", "(QPS 1200)": a version or a figure, not a term
             if en in _COMMON or en.title() in _COMMON or _API_NAME.match(en) or _DOTTED.search(en):
                 continue  # "客户端(Client)", "超时(kerrors.ErrRPCTimeout)": a word or an identifier, not a term
+            if en.upper() in _GENERIC_ACRONYMS or re.search(r"[+/]", en):
+                continue  # "极高(SDK)", "新架构(Flink+RocksDB)", "共识算法(PoS/PBFT)": an annotation, not a translation
+            if re.match(r"[A-Za-z0-9\-]", text[match.start() - 1 : match.start()]):
+                continue  # "Go-清除(…)": the Chinese side is the tail of a longer term
             zh_id, en_id = known(zh), known(en)
             if zh_id and not en_id and len(en) >= 3:
                 learnt[zh_id].append(en)

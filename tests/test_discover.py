@@ -216,11 +216,20 @@ fmt.Println(resp)
 ## 用户：远山证券
 
 远山证券在生产环境使用 Koala。远山证券的团队也参与了**文档优化**，文档优化还在继续，文档优化需要大家。
+
+## Koala v2 的新架构
+
+| 方案 | 侵入性 |
+| --- | --- |
+| 进程内注入 | 极高(SDK) |
+
+新架构(Flink+RocksDB)取代了旧架构(Storm+Redis)；共识算法(PoS/PBFT)另说。Koala v2 兼容 v1。
 """
 
 
-def test_people_companies_activities_and_code_variables_are_not_concepts():
+def test_people_companies_activities_versions_annotations_and_code_variables_are_not_concepts():
     _, found = discover_concepts(_passages(NOISE, "k.md") + _passages(NOISE, "k2.md"), load_lexicon())
     names = {c.name for c in found}
     assert "Koala" in names
-    assert not names & {"Resp", "KoalaFan", "远山证券", "文档优化"}
+    assert not names & {"Resp", "KoalaFan", "远山证券", "文档优化", "v2", "SDK", "Flink+RocksDB", "Storm+Redis",
+                        "PoS/PBFT"}
