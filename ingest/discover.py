@@ -463,7 +463,6 @@ def _head_term(phrase: str) -> str:
     """The term a cue word closes: the last jieba word before the cue, kept only when it is not a common
     word of general Chinese (jieba's own dictionary frequencies are the background): 观察者模式 is a term,
     因此框架 and 新框架 are not."""
-    import jieba
 
     cue = next(c for c in ("中间件", "模式", "框架", "协议", "算法", "架构", "引擎") if phrase.endswith(c))
     import jieba.posseg
@@ -472,9 +471,7 @@ def _head_term(phrase: str) -> str:
     if not words or len(words[-1].word) < 2 or not words[-1].flag.startswith(("n", "eng")):
         return ""  # 打磨框架, 下发协议: a verb before the cue, not a name
     word = words[-1].word
-    if jieba.dt.FREQ.get(word, 0) > _COMMON_ZH_FREQ:
-        return ""
-    return word + cue
+    return "" if _everyday_zh(word) else word + cue
 
 
 def _in_backticks(text: str, start: int, end: int) -> bool:
@@ -501,7 +498,15 @@ def _clean_zh(text: str) -> str:
         return ""  # "服务注册示例(Spring Boot)" names an example, not a term
     if re.search(r"(结构体|接口|函数|方法|字段|类型|变量|参数|路径|目录|对象|实例|命令|选项|指针|对应)$", text):
         return ""  # "对应结构体(pollDesc)", "路径(tmpfs)": a kind of code object glossed with its name
-    return text if 2 <= len(text) <= 5 else ""
+    if not 2 <= len(text) <= 5 or _everyday_zh(text):
+        return ""  # 单位(UCUM): an everyday word glosses the name, it is not a second name of it
+    return text
+
+
+def _everyday_zh(word: str) -> bool:
+    import jieba
+
+    return jieba.dt.FREQ.get(word, 0) > _COMMON_ZH_FREQ
 
 
 def _looks_like_code(line: str) -> bool:
