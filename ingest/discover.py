@@ -304,7 +304,8 @@ def discover_concepts(
         if cid in by_id:
             continue
         discovered.append(
-            Concept(id=cid, name=name, type=_vote(kind[key], fallback.get(key, "library")), aliases=tuple(aliases), discovered=True)
+            Concept(id=cid, name=name, type=_own_type(name) or _vote(kind[key], fallback.get(key, "library")),
+                    aliases=tuple(aliases), discovered=True)
         )
     return updated, discovered
 
@@ -436,6 +437,21 @@ def _recurrence(keys: dict[str, Counter], passages: list[Passage]) -> tuple[Coun
         total.update(found)
         count.update(set(found))
     return count, total
+
+
+_OWN_TYPE = re.compile(r"[\s\-](Tool|Tools|CLI|Framework|Protocol|Library|SDK|Platform)$", re.I)
+_OWN_TYPES = {"tool": "tool", "tools": "tool", "cli": "tool", "framework": "framework", "protocol": "protocol",
+              "library": "library", "sdk": "library", "platform": "platform"}
+
+
+def _own_type(name: str) -> str:
+    """The type an English name says itself: Kitex Tool is a tool, Foo Protocol a protocol.
+
+    >>> _own_type("Kitex Tool"), _own_type("Wallaby-CLI"), _own_type("Nocopy Buffer")
+    ('tool', 'tool', '')
+    """
+    found = _OWN_TYPE.search(name)
+    return _OWN_TYPES[found.group(1).lower()] if found else ""
 
 
 def _vote(votes: Counter, fallback: str = "library") -> str:
