@@ -439,13 +439,14 @@ def _recurrence(keys: dict[str, Counter], passages: list[Passage]) -> tuple[Coun
     return count, total
 
 
-_OWN_TYPE = re.compile(r"[\s\-](Tool|Tools|CLI|Framework|Protocol|Library|SDK|Platform)$", re.I)
+_OWN_TYPE = re.compile(r"[\s\-](Tool|Tools|CLI|Framework|Protocol|Library|SDK|Platform|Benchmark)$", re.I)
 _OWN_TYPES = {"tool": "tool", "tools": "tool", "cli": "tool", "framework": "framework", "protocol": "protocol",
-              "library": "library", "sdk": "library", "platform": "platform"}
+              "library": "library", "sdk": "library", "platform": "platform", "benchmark": "tool"}
 
 
 def _own_type(name: str) -> str:
-    """The type an English name says itself: Kitex Tool is a tool, Foo Protocol a protocol.
+    """The type an English name says itself: Kitex Tool is a tool, Foo Protocol a protocol, a repository of
+    benchmarks (kitex-benchmark) a tool.
 
     >>> _own_type("Kitex Tool"), _own_type("Wallaby-CLI"), _own_type("Nocopy Buffer")
     ('tool', 'tool', '')
