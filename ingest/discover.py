@@ -304,7 +304,8 @@ def discover_concepts(
         if cid in by_id:
             continue
         discovered.append(
-            Concept(id=cid, name=name, type=_own_type(name) or _vote(kind[key], fallback.get(key, "library")),
+            Concept(id=cid, name=name, type=_own_type(name) or _vote(kind[key] + _head_type(name, matcher, by_id),
+                                                                       fallback.get(key, "library")),
                     aliases=tuple(aliases), discovered=True)
         )
     return updated, discovered
@@ -453,6 +454,20 @@ def _own_type(name: str) -> str:
     """
     found = _OWN_TYPE.search(name)
     return _OWN_TYPES[found.group(1).lower()] if found else ""
+
+
+def _head_type(name: str, matcher: ConceptMatcher, by_id: dict[str, Concept]) -> Counter:
+    """A vote for the type of the known concept an English compound ends with: Failure Retry is a kind of
+    Retry (a pattern), Kitex Protobuf a kind of Protobuf (a protocol).
+
+    >>> from gokg.ingest.lexicon import load_lexicon
+    >>> lexicon = load_lexicon()
+    >>> _head_type("Failure Retry", ConceptMatcher(lexicon), {c.id: c for c in lexicon})
+    Counter({'pattern': 1.5})
+    """
+    words = name.split()  # not config-nacos: a package is named <what it is>-<what it serves>
+    head = matcher.lookup(words[-1]) if len(words) >= 2 and len(words[-1]) >= 4 else None
+    return Counter({by_id[head].type: 1.5}) if head in by_id else Counter()
 
 
 def _vote(votes: Counter, fallback: str = "library") -> str:
