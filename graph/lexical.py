@@ -28,6 +28,14 @@ class LexicalIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
 
+    def postings(self, token: str) -> np.ndarray:
+        """The ids of the passages that contain ``token`` (empty for a token no passage has)."""
+        column = self._retriever.vocab_dict.get(token)
+        if column is None or self.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        indptr = self._retriever.scores["indptr"]
+        return np.asarray(self._retriever.scores["indices"][indptr[column] : indptr[column + 1]])
+
     def save(self, folder: Path) -> None:
         self._retriever.save(str(folder))
 

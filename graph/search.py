@@ -40,6 +40,7 @@ DESCRIBED_Z = 3.0  # "clearly": its similarity this many standard deviations abo
 FILE_SHARE = 0.5  # among the first n hits, one file has at most ceil(FILE_SHARE * n) ...
 POINTER_PENALTY = 0.5  # a passage that only points elsewhere (links, "see also") loses up to half its score
 RELEVANT = 0.9  # ... unless the best hit of another file scores less than RELEVANT times as much
+NEAR_DUPLICATE = 0.9  # a hit whose tokens have this Jaccard index with a better hit's is a copy of it
 
 
 class Searcher:
@@ -84,6 +85,9 @@ class Searcher:
                 self._hinted[concept.id].add(target)
                 self._hinted[target].add(concept.id)
         self._ascii_keys = {alias_key(a): c.id for c in concepts for a in c.aliases if a.isascii() and len(alias_key(a)) >= 5}
+        self._keys_by_length: dict[int, list[str]] = defaultdict(list)
+        for key in self._ascii_keys:
+            self._keys_by_length[len(key)].append(key)
         self.passage_concepts: dict[int, list[str]] = defaultdict(list)
         self.concept_passages: dict[str, set[int]] = defaultdict(set)
         for mention in mentions:
@@ -135,8 +139,9 @@ class Searcher:
                 self.matcher.lookup(w) for w in _singulars(word)
             ):
                 key = alias_key(word)
-                close = [c for c in difflib.get_close_matches(key, list(self._ascii_keys), n=3, cutoff=0.84)
-                         if abs(len(c) - len(key)) <= 2]  # a typo, not a longer name ("services" is not "service mesh")
+                # A typo keeps the length within 2 ("services" is not "service mesh"); only those keys are compared.
+                near = [c for size in range(len(key) - 2, len(key) + 3) for c in self._keys_by_length.get(size, ())]
+                close = difflib.get_close_matches(key, near, n=1, cutoff=0.84)
                 if close:
                     link(self._ascii_keys[close[0]], 0.8)
         # Only for a query that names no concept the articles mention: one that does says what it is about.
@@ -336,7 +341,7 @@ class Searcher:
         kept: list[frozenset[str]] = []
         for answer in answers:
             tokens = self._tokens_of(self.passages[answer.anchor])
-            if any(_jaccard(tokens, other) >= 0.9 for other in kept):
+            if any(_near_duplicate(tokens, other) for other in kept):
                 continue
             kept.append(tokens)
             yield answer
@@ -384,5 +389,10 @@ def _singulars(word: str) -> list[str]:
     return forms
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+def _near_duplicate(a: frozenset[str], b: frozenset[str], threshold: float = NEAR_DUPLICATE) -> bool:
+    """Whether the Jaccard index of ``a`` and ``b`` is at least ``threshold``; it is at most the ratio of their
+    sizes, so sets of unlike sizes are told apart without intersecting them."""
+    if not a or not b or min(len(a), len(b)) < threshold * max(len(a), len(b)):
+        return False
+    shared = len(a & b)
+    return shared >= threshold * (len(a) + len(b) - shared)

@@ -99,6 +99,8 @@ def is_english_term(text: str) -> bool:
     """
     if len(text) < 2 or len(text) > 40 or not re.fullmatch(r"[A-Za-z0-9 '’+\-/]+", text) or not re.match(r"[A-Za-z]", text):
         return False
+    if re.fullmatch(r"[vV]?\d+(?:\.\d+)*[a-z]?", text):
+        return False  # v2, 1.18: a version, not a name
     if re.search(r"/(?!\d)", text):
         return False  # CloudWeGo/Kitex, a/b: a path or a choice, not one name (HTTP/2 is one)
     if "://" in text or re.search(r"\.(com|org|io|net|cn)\b", text) or re.search(r"[A-Za-z]\.[A-Za-z]", text):

@@ -25,7 +25,7 @@ from .normalize import alias_key
 
 __all__ = ["discover_concepts"]
 
-_PAIR = re.compile(r"([\u4e00-\u9fff]{2,10})\s*[（(]\s*([A-Za-z][A-Za-z0-9 .+\-/]{1,38}[A-Za-z0-9])\s*[)）]")
+_PAIR = re.compile(r"([\u4e00-\u9fff]{2,10}(?:[-–][\u4e00-\u9fff]{1,8})?)\s*[（(]\s*([A-Za-z][A-Za-z0-9 .+\-/]{1,38}[A-Za-z0-9])\s*[)）]")
 # The forms of an English name; only a CamelCase name stands on its own (SonarQube, TTHeader), the others
 # need a cue, a heading, a link or a repository somewhere in the corpus (Fleet, JIT, kitex-benchmark).
 _FORMS = (
@@ -85,6 +85,7 @@ _API_NAME = re.compile(r"^(With|Get|Set|New|Is|Has|Max|Min|Allow|Default|Enable|
 # The last segment of a repository path or URL names a project: github.com/cloudwego/netpoll -> netpoll.
 _REPOSITORY = re.compile(r"(?:github\.com|gitlab\.com|gitee\.com)/[\w.\-]+/([\w.\-]+)")
 _DOTTED = re.compile(r"[A-Za-z]\.[A-Za-z]")
+_AT_MENTION = re.compile(r"(?<![\w.])@\[?([A-Za-z][\w\-]{1,38})")
 
 
 def _type_after(text: str, end: int, default: str) -> str:
@@ -122,8 +123,10 @@ def discover_concepts(
     cued: set[str] = set()
     uncued: set[str] = set()
     repositories = {alias_key(m.group(1)) for p in passages for m in _REPOSITORY.finditer(p.text)}
-    code_names = {alias_key(m.group()) for p in passages for line in p.text.split("\n") if _looks_like_code(line)
-                  for m in re.finditer(r"[A-Za-z_]\w{3,}", line)}
+    in_code_lines = Counter(alias_key(m.group()) for p in passages for line in p.text.split("\n") if _looks_like_code(line)
+                            for m in re.finditer(r"[A-Za-z_]\w{1,}", line))
+    code_names = {key for key in in_code_lines if len(key) >= 4}
+    people = {alias_key(m.group(1)) for p in passages for m in _AT_MENTION.finditer(p.text)}
     structural: dict[str, set[str]] = defaultdict(set)
     joined: dict[str, Counter] = defaultdict(Counter)
     fallback: dict[str, str] = {}  # the type a name's form suggests when no cue or peer gives one
@@ -141,6 +144,10 @@ def discover_concepts(
                 continue  # "(order-monolith v2.3)", "(QPS 1200)": a version or a figure, not a term
             if en in _COMMON or en.title() in _COMMON or _API_NAME.match(en) or _DOTTED.search(en):
                 continue  # "客户端(Client)", "超时(kerrors.ErrRPCTimeout)": a word or an identifier, not a term
+            if en.upper() in _GENERIC_ACRONYMS or re.search(r"[+/]", en):
+                continue  # "极高(SDK)", "新架构(Flink+RocksDB)", "共识算法(PoS/PBFT)": an annotation, not a translation
+            if re.match(r"[A-Za-z0-9\-]", text[match.start() - 1 : match.start()]):
+                continue  # "Go-清除(…)": the Chinese side is the tail of a longer term
             zh_id, en_id = known(zh), known(en)
             if zh_id and not en_id and len(en) >= 3:
                 learnt[zh_id].append(en)
@@ -236,6 +243,19 @@ def discover_concepts(
             seen_in[short] |= seen_in.pop(key)
             surface[short].update(surface.pop(key))
             kind.pop(key, None)
+    for main, others in _name_families(surface).items():
+        for other in others:
+            seen_in[main] |= seen_in.pop(other)
+            surface[main].update(surface.pop(other))
+            kind[main].update(kind.pop(other, Counter()))
+            structural[main] |= structural.pop(other, set())
+            in_code[main] += in_code.pop(other, 0)
+            if other in cued:
+                cued.add(main)
+            if other not in uncued:
+                uncued.discard(main)  # one form that stands on its own is enough
+            if other in partner:
+                partner.setdefault(main, partner.pop(other))
     owners = Counter(alias_key(a) for aliases in learnt.values() for a in set(aliases))
     learnt = {cid: [a for a in aliases if owners[alias_key(a)] == 1] for cid, aliases in learnt.items()}
     updated = [
@@ -259,6 +279,11 @@ def discover_concepts(
             continue  # "Payload 协议", "Origin 字段": an everyday English word before a cue names no product
         if in_code[key] > sum(surface[key].values()) and key not in partner:
             continue  # mostly quoted from code: an identifier of an example, not a concept
+        if (_name_form(shown) in ("word", "short") and in_code_lines[key] >= 2 * sum(surface[key].values())
+                and key not in cued and key not in repositories and key not in partner):
+            continue  # resp, resolver, logger: a variable of the examples that prose mentions in passing
+        if key in people:
+            continue  # @DMwangnima: a person, thanked or cited, not a concept
         talked_about = (len(passages_seen) >= 5 and not _identifier_like(shown, matcher)
                         and all(_zipf(w.lower()) < 3.5 for w in re.split(r"[\s\-]+", shown) if w))
         if (key in uncued and key not in cued and key not in repositories and key not in partner
@@ -279,9 +304,36 @@ def discover_concepts(
         if cid in by_id:
             continue
         discovered.append(
-            Concept(id=cid, name=name, type=_vote(kind[key], fallback.get(key, "library")), aliases=tuple(aliases), discovered=True)
+            Concept(id=cid, name=name, type=_own_type(name) or _vote(kind[key] + _head_type(name, matcher, by_id),
+                                                                       fallback.get(key, "library")),
+                    aliases=tuple(aliases), discovered=True)
         )
     return updated, discovered
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    """The words of an English name in any of its forms: codec-dubbo, DubboCodec and "Dubbo Codec" all
+    read (codec, dubbo); the ``gen`` of a code generator's plugin name is dropped, as protoc-gen-X and
+    thrift-gen-X are the plugins that generate X (thrift-gen-validator is the Thrift validator)."""
+    words = [w.lower() for part in re.split(r"[\s\-_]+", name) for w in _camel_parts(part)]
+    if len(words) >= 3 and "gen" in words[1:-1]:
+        words.remove("gen")
+    return tuple(sorted(words)) if len(words) >= 2 and all(w.isalnum() for w in words) else ()
+
+
+def _name_families(surface: dict[str, Counter]) -> dict[str, list[str]]:
+    """English candidates that are one name written in different forms, by the most used key of each."""
+    families: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key, forms in surface.items():
+        words = {_name_words(form) for form in forms if form.isascii() and "/" not in form}
+        if len(words) == 1 and (family := words.pop()):
+            families[family].append(key)
+    merged = {}
+    for keys in families.values():
+        if len(keys) > 1:
+            main, *others = sorted(keys, key=lambda k: -sum(surface[k].values()))
+            merged[main] = others
+    return merged
 
 
 _PEER_GAP = re.compile(r"^\s*(、|,|，|/|和|与|及|以及|或)\s*$")
@@ -363,6 +415,10 @@ def _chinese_term(term: str, matcher: ConceptMatcher) -> bool:
         return False
     if re.search(r"(工具|框架|库|组件|模块|插件|接口)$", term):
         return False  # 命令行工具, 扩展接口: a kind of thing, not one thing
+    if re.search(r"(证券|银行|科技|集团|公司|保险|基金|传媒|控股|大学|学院|研究院)$", term):
+        return False  # 华兴证券: an organisation, a user of the software, not a concept of it
+    if re.search(r"(优化|运营|推广|建设|分享|改进|招聘)$", term):
+        return False  # 文档优化, 社区运营: work done, not a thing a reader looks up
     words = jieba.lcut(term, HMM=False)
     if max(len(w) for w in words) < 2:
         return False  # 占比: single characters, not a compound of words
@@ -382,6 +438,36 @@ def _recurrence(keys: dict[str, Counter], passages: list[Passage]) -> tuple[Coun
         total.update(found)
         count.update(set(found))
     return count, total
+
+
+_OWN_TYPE = re.compile(r"[\s\-](Tool|Tools|CLI|Framework|Protocol|Library|SDK|Platform|Benchmark)$", re.I)
+_OWN_TYPES = {"tool": "tool", "tools": "tool", "cli": "tool", "framework": "framework", "protocol": "protocol",
+              "library": "library", "sdk": "library", "platform": "platform", "benchmark": "tool"}
+
+
+def _own_type(name: str) -> str:
+    """The type an English name says itself: Kitex Tool is a tool, Foo Protocol a protocol, a repository of
+    benchmarks (kitex-benchmark) a tool.
+
+    >>> _own_type("Kitex Tool"), _own_type("Wallaby-CLI"), _own_type("Nocopy Buffer")
+    ('tool', 'tool', '')
+    """
+    found = _OWN_TYPE.search(name)
+    return _OWN_TYPES[found.group(1).lower()] if found else ""
+
+
+def _head_type(name: str, matcher: ConceptMatcher, by_id: dict[str, Concept]) -> Counter:
+    """A vote for the type of the known concept an English compound ends with: Failure Retry is a kind of
+    Retry (a pattern), Kitex Protobuf a kind of Protobuf (a protocol).
+
+    >>> from gokg.ingest.lexicon import load_lexicon
+    >>> lexicon = load_lexicon()
+    >>> _head_type("Failure Retry", ConceptMatcher(lexicon), {c.id: c for c in lexicon})
+    Counter({'pattern': 1.5})
+    """
+    words = name.split()  # not config-nacos: a package is named <what it is>-<what it serves>
+    head = matcher.lookup(words[-1]) if len(words) >= 2 and len(words[-1]) >= 4 else None
+    return Counter({by_id[head].type: 1.5}) if head in by_id else Counter()
 
 
 def _vote(votes: Counter, fallback: str = "library") -> str:
@@ -409,7 +495,6 @@ def _head_term(phrase: str) -> str:
     """The term a cue word closes: the last jieba word before the cue, kept only when it is not a common
     word of general Chinese (jieba's own dictionary frequencies are the background): 观察者模式 is a term,
     因此框架 and 新框架 are not."""
-    import jieba
 
     cue = next(c for c in ("中间件", "模式", "框架", "协议", "算法", "架构", "引擎") if phrase.endswith(c))
     import jieba.posseg
@@ -418,9 +503,7 @@ def _head_term(phrase: str) -> str:
     if not words or len(words[-1].word) < 2 or not words[-1].flag.startswith(("n", "eng")):
         return ""  # 打磨框架, 下发协议: a verb before the cue, not a name
     word = words[-1].word
-    if jieba.dt.FREQ.get(word, 0) > _COMMON_ZH_FREQ:
-        return ""
-    return word + cue
+    return "" if _everyday_zh(word) else word + cue
 
 
 def _in_backticks(text: str, start: int, end: int) -> bool:
@@ -447,7 +530,15 @@ def _clean_zh(text: str) -> str:
         return ""  # "服务注册示例(Spring Boot)" names an example, not a term
     if re.search(r"(结构体|接口|函数|方法|字段|类型|变量|参数|路径|目录|对象|实例|命令|选项|指针|对应)$", text):
         return ""  # "对应结构体(pollDesc)", "路径(tmpfs)": a kind of code object glossed with its name
-    return text if 2 <= len(text) <= 5 else ""
+    if not 2 <= len(text) <= 5 or _everyday_zh(text):
+        return ""  # 单位(UCUM): an everyday word glosses the name, it is not a second name of it
+    return text
+
+
+def _everyday_zh(word: str) -> bool:
+    import jieba
+
+    return jieba.dt.FREQ.get(word, 0) > _COMMON_ZH_FREQ
 
 
 def _looks_like_code(line: str) -> bool:

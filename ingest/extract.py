@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from gokg.models import Concept, Evidence, Mention, Passage, Relation
@@ -31,6 +31,7 @@ _COORDINATION = re.compile(r"\s*(?:[、,/&]|和|与|及|以及|或|或者|还是
 _CLAUSE_BREAK = re.compile(r"[，,：:；;]")
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 _OPEN, _CLOSE = "（([【", "）)]】"
+_CJK_EDGE = re.compile(r"[\u4e00-\u9fff]{2}")
 _NEGATION = re.compile(
     r"不(?!仅|只|同|断|少|错|久|论|管|但|如)|无法|无需|无须|没|未(?!来)|并非|而非|而是|(?<!不)但|然而|却|反而|否则|除了|"
     r"\b(?:not|no|never|cannot|without|instead|but|however|except)\b|n't\b",
@@ -61,6 +62,11 @@ _NUMBERING = re.compile(
 _MERMAID_NODE = re.compile(r"([A-Za-z][\w]*)\s*(?:\[\(?|\(\(?|\{\{?|>)([^\]\)\}]*)[\]\)\}]+")
 _MERMAID_EDGE = re.compile(
     r"([A-Za-z][\w]*)(?:\s*[\[\(\{>][^\]\)\}]*[\]\)\}]+)?\s*(?:-->|---|==>|-\.->|-->>|->>)\s*(?:\|([^|]*)\|\s*)?([A-Za-z][\w]*)"
+)
+# what a node of a process diagram does: a step, not a component ("Trivy 扫描", "HTTP POST 至 Loki")
+_MERMAID_ACTION = re.compile(
+    r"扫描|校验|检查|生成|推送|签名|部署|构建|发布|检测|上报|同步|触发|提交|执行|审批|回滚|"
+    r"\b(?:Push|POST|GET|PUT|Sync|Build|Deploy|Scan|Sign|Release|Commit)\b"
 )
 _SEPARATOR_ROW = re.compile(r"\s*\|?[\s:|-]+\|?\s*")
 _VERSION = re.compile(r"^\s*v?\d+(?:\.\d+)*\+?(?=\s|[\u4e00-\u9fff]|$)", re.I)  # "go-micro v4", "Kafka 3.5+"
@@ -247,12 +253,45 @@ def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str
     matches = _standalone(text, matcher.find(text))
     if len(matches) < 2:
         return
-    yield from _span_edges(text, matches, types)
+    spans = list(_span_edges(text, matches, types))
+    yield from spans
+    # a phrase rule reads the whole construction, so it speaks for its pair ("X：基于 Y 的 Z 实现")
+    paired = {frozenset((source, target)) for source, _, target in spans}
     containers = _containers(text, matches)
     for container in dict.fromkeys(containers):
         # Names inside a parenthesis ("Kitex（基于 Netpoll）") pair with each other, not with those outside.
         chain = [m for m, c in zip(matches, containers) if c == container]
-        yield from _chain_edges(text, chain, types)
+        yield from (e for e in _chain_edges(text, chain, types) if frozenset((e[0], e[2])) not in paired)
+    yield from _topic_edges(text, matches, types)
+
+
+# "X 是…的库，它基于 A 构建，具有 B 的特点": after a sentence that says what X is, Chinese drops the subject
+# of the clauses that follow (or says 它/其); they are still about X, until a clause names a new subject.
+_TOPIC_OPENING = re.compile(r"[\s\-*•>\d.、]*(?:而|另外|此外|其中)?\s*")
+_TOPIC_COPULA = re.compile(r"\s*(?:也|其实|本质上|实际上|就)?(?:是|作为)(?!否|不是)")
+_TOPIC_CLAUSE = re.compile(r"[^，；;]+")
+_CARRIED_SUBJECT = re.compile(r"\s*(?:它们|它|其|并且|并|同时|还|也|且|而且)*\s*")
+_NEW_SUBJECT = re.compile(r"我们|你们|他们|我|你|用户|开发者|大家|业务方|这|那|该|此|前者|后者|如果|虽然|但|而|大部分|大多数|多数|很多|许多|一些|部分|所有|每个|各个|其他|其它")
+
+
+def _topic_edges(text: str, matches: list[Match], types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    topic = matches[0]
+    if not _TOPIC_OPENING.fullmatch(text[: topic.start]) or not _TOPIC_COPULA.match(text, topic.end):
+        return
+    clauses = [c for c in _TOPIC_CLAUSE.finditer(text) if c.start() > topic.end]
+    for clause in clauses:
+        inside = [m for m in matches if clause.start() <= m.start and m.end <= clause.end()]
+        carried = _CARRIED_SUBJECT.match(text, clause.start()).end()
+        before = inside[0].start if inside else clause.end()
+        if (inside and inside[0].start == carried) or _NEW_SUBJECT.search(text, carried, before):
+            break  # a clause that names its own subject ends the chain
+        if not inside:
+            continue
+        offset = carried - len(topic.surface) - 1
+        said = f"{topic.surface} {text[carried : clause.end()]}"
+        moved = [replace(topic, start=0, end=len(topic.surface))]
+        moved += [replace(m, start=m.start - offset, end=m.end - offset) for m in inside]
+        yield from (e for e in _chain_edges(said, moved, types) if topic.concept_id in (e[0], e[2]))
 
 
 def _standalone(text: str, matches: list[Match]) -> list[Match]:
@@ -379,12 +418,17 @@ def _span_edges(text: str, matches: list[Match], types: dict[str, str]) -> Itera
     """A phrase that names one side and a list that names the other: "B 由 A、C 构成", "B（如 A、C）".
     As for pairs, the first rule that fits a (head, member) pair wins."""
     done: set[tuple[str, str]] = set()
+    # "超时重试": a Chinese name glued to the next one only qualifies it, the compound is about the second
+    glued = {id(a) for a, b in zip(matches, matches[1:]) if a.end == b.start and _CJK_EDGE.match(text[a.end - 1 : a.end + 1])}
+    matches = [m for m in matches if id(m) not in glued]
     for rule in rules_for("span"):
         for found in rule.cue_re.finditer(text):
             if _NEGATION.search(found.group()):
                 continue
             first = [m for m in matches if found.start("first") <= m.start and m.end <= found.end("first")]
             second = [m for m in matches if found.start("second") <= m.start and m.end <= found.end("second")]
+            if rule.second_head:
+                second = [m for m in second[-1:] if m.end == found.end("second")]
             # the first side is the head of its phrase: "消息队列（如 …）", "链路追踪系统（如 …）"
             heads = [m for m in first[-1:] if _HEAD_TAIL.fullmatch(text[m.end : found.end("first")])]
             for head in heads:
@@ -503,10 +547,12 @@ def _mermaid_block(layout: _Layout, start: int) -> tuple[dict[str, str], bool]:
 
 def _mermaid_edges(line: str, labels: dict[str, str], steps: bool, matcher: ConceptMatcher, types: dict[str, str]):
     for edge in [] if steps else _MERMAID_EDGE.finditer(line):
-        source = matcher.find(labels.get(edge.group(1), ""))
-        target = matcher.find(labels.get(edge.group(3), ""))
+        source_label, target_label = labels.get(edge.group(1), ""), labels.get(edge.group(3), "")
+        source, target = matcher.find(source_label), matcher.find(target_label)
         if not source or not target or _blocked(edge.group(2) or ""):
             continue
+        if _MERMAID_ACTION.search(source_label) or _MERMAID_ACTION.search(target_label):
+            continue  # "Git Push --> OPA 校验": steps of a process, not one component calling another
         for rule in rules_for("mermaid"):
             if rule.cue_re.fullmatch((edge.group(2) or "").strip()):
                 found = resolve(rule, source[0].concept_id, target[0].concept_id, types)

@@ -46,6 +46,10 @@ _LIMITS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 # Concepts that Chinese engineering prose uses as adjectives ("开源框架", "云原生应用", "高并发服务"): in a
 # cue's object position they describe the next noun, they are not what the relation is about.
 ATTRIBUTES = frozenset({"open-source", "cloud-native", "high-concurrency", "high-availability", "stateless"})
+# What a framework hosts: "X 中间件" is the framework's own only when X is the framework.
+HOSTED = frozenset({"middleware", "plugin"})
+# What is named after what it handles: "Dubbo 编解码器", "Thrift 编解码器" are codecs *for* Dubbo, Thrift.
+HANDLERS = frozenset({"codec"})
 # Things done *to* a product rather than features it brings: "Hertz Benchmark", "Kitex 性能优化实践".
 ACTIVITIES = frozenset({"benchmark", "load-testing", "performance-tuning", "code-review", "training", "interview", "career"})
 # alternative_to joins things of one kind: two frameworks, two protocols; a library may stand in for a tool,
@@ -77,7 +81,7 @@ _MACROS = {
     # symmetric comparisons may compare a part of A with B ("A 的分配次数比 B 少"): any short filler
     "<any>": rf"[^{_PUNCT}]{{0,8}}?",
     # 是/为 as a copula, not inside 更为 / 作为 / 成为 / 认为
-    "<be>": r"(?:也|其实|本质上|实际上|就|则|都)?(?<![更作成认因称视分行极较最广])(?:是|为)",
+    "<be>": r"(?:也|其实|本质上|实际上|就|则|都)?(?<![更作成认因称视分行极较最广])(?:是|为(?!了|何|什么|此|止|主|例))",
     "<kind>": r"(?:一种|一个|一款|一类|一套|一门|一项|种|个|款)?",
 }
 
@@ -119,6 +123,7 @@ class Rule:
     negated: bool = False  # the cue itself contrasts the pair ("A 而不是 B"): the negation guard does not apply
     of_group: bool = False  # the cue is about a whole enumeration ("A、B 等 C"), even one that is an object
     same_type: bool = False  # both ends of one type (rows of a table compare like with like)
+    second_head: bool = False  # spans: only the name that ends the second group, the head of its phrase
     exclude: frozenset[str] = frozenset()  # concept ids this row never connects
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
@@ -214,6 +219,28 @@ RULES: tuple[Rule, ...] = (
         counter=("{Kitex:framework} 的架构和 {Hertz:framework} 相似：都分层。",),
     ),
     Rule(
+        "implementation-head", "implements",
+        r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*(?:[：:]|是|为)\s*(?:一个|一种|一款)?\s*(?:基于[^，,。；;的]{1,24}的\s*)?"
+        r"(?P<second>[^，,。；;：:的]{1,24}?)\s*的?\s*(?:(?:纯|原生|官方|高性能)\s*)?(?:Go\s*语言|Golang|Go|Rust|Java)?\s*实现\s*(?:$|[，,。；;])",
+        where="span", sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
+        examples=("{kafka-go:library}：基于 net 包的 {Kafka 协议:protocol}实现",
+                  "- {quic-go:library} 是一个基于 UDP 的 {QUIC:protocol} 纯 Go 实现。"),
+        counter=("{kafka-go:library}：{Kafka 协议:protocol}实现细节",
+                 "{kafka-go:library} 为 {Kafka 协议:protocol}实现了新的分区策略。"),
+    ),
+    Rule(
+        "definition-head", "is_a",
+        r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*<be>\s*"
+        r"(?:(?:一个|一种|一款|一类|一套)[^，,。；;：:]{0,40}?|[^，,。；;：:]{0,40}?的[^，,。；;：:的]{0,12}?)"  # a noun phrase
+        r"(?P<second>[^，,。；;：:的]{1,16}?)\s*(?:$|[，,。；;])",
+        where="span", targets=IDEA, second_head=True,
+        examples=("{Sonic:library} 是一个基于 JIT 和 SIMD 的高性能 {JSON 解析器:concept}。",
+                  "{Linkerd:platform} 是 CNCF 毕业的轻量{服务网格:pattern}，资源占用低。"),
+        counter=("{Sonic:library} 不是一个基于 JIT 的 {JSON 解析器:concept}。",
+                 "{Sonic:library} 是一个比 {JSON 解析器:concept} 更快的库。",
+                 "{熔断:pattern}是从客户端出发保护{调用链:concept}，防止雪崩。"),
+    ),
+    Rule(
         "such-as-software", "implements",
         r"(?P<first>[^，,。；;：:（(]{1,30}?)\s*[（(]\s*(?:如(?![何果下此今])|比如|例如|譬如|像|包括|e\.g\.,?|such as)\s*(?P<second>[^）)]{1,60})",
         where="span", direction="B->A", sources=SOFTWARE, targets=frozenset({"concept"}),
@@ -249,7 +276,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:两|三|四|五|几|多)(?:种|类)(?P<first>[^，,。；;：:]{1,16}?)[：:](?P<second>[^。；;]{1,60})",
         where="span", direction="B->A", targets=IDEA,
         examples=("框架默认提供了两种{负载均衡:pattern}算法：{一致性哈希:concept}和加权轮询。",),
-        counter=("框架默认提供了两种{负载均衡:pattern}算法：我们都没有用过 {一致性哈希:concept}。",),
+        counter=("框架默认提供了两种{负载均衡:pattern}算法：我们都没有用过 {一致性哈希:concept}。",
+                 "框架提供三类{重试:pattern}：{超时:concept}重试和建连失败重试。"),  # 超时重试 is a retry
     ),
     Rule(
         "choice-among", "is_a",
@@ -343,6 +371,15 @@ RULES: tuple[Rule, ...] = (
         direction="B->A", sources=COMPONENT, targets=COMPONENT,
         examples=("{CloudWeGo:tool} 旗下的 {Hertz:framework} 已经在生产环境大规模使用。",),
         counter=("{CloudWeGo:tool} 旗下的 {Hertz:framework} 还没有发布正式版吗？",),
+    ),
+    Rule(
+        "plugin-of", "integrates_with", r"<adv>(?:<be>|作为)<s>",
+        after=r"<s>(?:的|中的)<s>(?:一个|一款|一种|官方)?<s>[^，,。；;]{0,6}?(?:插件|扩展|适配器|中间件)(?!的|机制|系统|体系|框架)",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{protoc-gen-validate:tool} 是 {protoc:tool} 的一个代码生成插件。",
+                  "{otelgin:library} 是 {Gin:framework} 的官方中间件。"),
+        counter=("{protoc-gen-validate:tool} 不是 {protoc:tool} 的插件。",
+                 "{Hertz:framework} 是 {Go:language} 的插件框架。"),
     ),
     Rule(
         "part-of", "part_of", r"<adv>(?:<be>|属于|作为)<s>", after=rf"<s>(?:的|中的|里的|内部的)?<s>[^，,。；;]{{0,6}}?{_PART_NOUN}",
@@ -469,6 +506,13 @@ RULES: tuple[Rule, ...] = (
     ),
     # ---- solves / measures ----
     Rule(
+        # the outcome prevented is the problem: "超时避免后端阻塞导致网关雪崩" -> Timeout solves 雪崩
+        "prevents-outcome", "solves",
+        r"<adv>(?:防止|避免|防范|杜绝|规避)了?[^，,。；;]{1,12}?(?:导致|引发|造成|引起|演变为|演变成)(?:的)?[^，,。；;的]{0,4}?",
+        examples=("{熔断:pattern}防止下游故障引发整条链路{雪崩:concept}。",),
+        counter=("{熔断:pattern}无法防止下游故障引发{雪崩:concept}。",),
+    ),
+    Rule(
         "solves", "solves",
         r"<adv>(?:解决|防止|避免|应对|缓解|防范|杜绝|规避|消除|抵御)了?<obj>",
         examples=(
@@ -592,6 +636,14 @@ RULES: tuple[Rule, ...] = (
         counter=("{Prometheus:tool} 不一定要配合 {Grafana:tool} 使用。",),
     ),
     Rule(
+        # an IDL is read, not implemented: "hz 支持 Thrift 和 Protobuf 两种 IDL" -> hz uses Thrift
+        "supports-idl", "uses", r"<adv>(?:支持|支援)了?<obj>",
+        after=r"<s>(?:等)?<s>(?:这|那)?(?:两|多|几|三)?种?<s>(?:的)?<s>(?:IDL|接口定义语言|接口描述语言)",
+        sources=SOFTWARE, targets=PROTOCOL,
+        examples=("{Hz:tool} 支持 {Protobuf:protocol} 这种 IDL 的定义。",),
+        counter=("{Hz:tool} 还不支持 {Protobuf:protocol} IDL。",),
+    ),
+    Rule(
         "supports-component", "integrates_with", r"<adv>(?:支持|支援)了?<obj>", sources=COMPONENT, targets=COMPONENT,
         examples=("{Kitex:framework} 支持 {Consul:platform} 作为注册中心。",),
         counter=("{Kitex:framework} 不支持 {Consul:platform}。",),
@@ -639,6 +691,19 @@ RULES: tuple[Rule, ...] = (
             "{Kitex:framework} 相比 {Redis:platform} 没有可比性。",
             "{Saga:pattern}、{TCC:pattern}、{XA:pattern} 相比有各自的适用场景吗？",
         ),
+    ),
+    Rule(
+        "compared-on", "alternative_to",
+        r"<s>[，,]<s>(?:在)?(?:性能|吞吐量?|延迟|时延|内存占用|CPU\s*占用|资源占用|效率)(?:上|方面)?<s>(?:相比|相较|比起|相对于)(?:于)?<s>",
+        examples=("我们选择了 {Hertz:framework}，性能相较 {Gin:framework} 有明显提升。",),
+        counter=("我们选择了 {Hertz:framework}，性能相较 {Redis:platform} 有明显提升。",),
+    ),
+    Rule(
+        "times-of", "alternative_to", r"<any>(?:是|为)<s>",
+        after=r"<s>的<s>(?:约|大约|近)?<s>(?:[\d.]+(?:\s*[-~～到至]\s*[\d.]+)?|[一二两三四五六七八九十几数]+)<s>倍",
+        examples=("{Hertz:framework} 的吞吐大约是 {Gin:framework} 的 2-3 倍。",),
+        counter=("{Hertz:framework} 的吞吐大约是 {Gin:framework} 的一半。",
+                 "{Hertz:framework} 的吞吐是 {Redis:platform} 的 3 倍。"),
     ),
     Rule(
         "better-than", "alternative_to", r"<any>(?:比|优于|胜过|强于|快于|不如)<s>",
@@ -734,6 +799,14 @@ RULES: tuple[Rule, ...] = (
         counter=("{Kitex:framework} 暂未提供基于 {Prometheus:tool} 的监控扩展。",),
     ),
     Rule(
+        "wraps", "uses", r"<adv>(?:可以理解为)?<be>?<s>(?:对于?)<s>(?:[^，,。；;：:的]{1,12}?(?:与|和|及|以及|、)<s>)?",
+        after=r"<s>(?:[^，,。；;：:、的]{0,8}?)?的<s>(?:[^，,。；;：:、的]{0,4}?)(?:封装|包装|组合|二次开发)",
+        sources=COMPONENT,  # not "HTTP 框架是对 Gin 的封装": there HTTP only qualifies the framework
+        examples=("{go-redis:library} 是对 {Redis 协议:protocol}的封装。",
+                  "{CBSuite:library} 可以理解为是对于 Option 和 {Middleware:pattern} 的组合和封装。"),
+        counter=("{go-redis:library} 不是对 {Redis 协议:protocol}的封装。",),
+    ),
+    Rule(
         "underneath", "uses", r"<s>(?:的)?(?:底层|网络层|传输层|存储层|序列化层|内核|引擎)(?:用的|使用的|采用的)?(?:是|为)<s>",
         sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL | {"pattern"},
         examples=("{Hertz:framework} 的网络层是 {Netpoll:library}。",),
@@ -786,7 +859,7 @@ RULES: tuple[Rule, ...] = (
         # the feature is the head of the phrase: it ends the heading or clause, joins a list, or is followed by
         # what is done with it ("Prometheus 指标暴露", "Loki日志聚合"), not by another noun ("性能测试报告")
         after=r"\s*(?:$|[，,。；;：:!！?？)）(（]|与|和|及|、|实践|实战|实操|详解|解析|原理|机制|配置|集成|接入|暴露|采集|聚合|上报|能力|功能|支持)",
-        sources=COMPONENT, targets=IDEA, exclude=ACTIVITIES | {"interface"},
+        sources=COMPONENT, targets=IDEA, exclude=ACTIVITIES | HOSTED | HANDLERS | {"interface"},
         examples=(
             "## {Kratos:framework}{熔断:pattern}与弹性策略实操",
             "### {Prometheus:tool} {指标:concept}暴露",
@@ -797,6 +870,14 @@ RULES: tuple[Rule, ...] = (
             "新一代框架 {Volo:framework} {开源=Open Source:concept}了！",
             "{Kitex:framework} {代码生成:concept}速度提升了一倍。",
         ),
+    ),
+    Rule(
+        # "Hertz 中间件" is Hertz's middleware; "CORS 中间件", "Context 中间件" are middlewares *for* CORS, context
+        "framework-feature", "implements", r"\s?", after=r"\s*(?:$|[，,。；;：:!！?？)）(（]|与|和|及|、)",
+        sources=frozenset({"framework"}), targets=IDEA, exclude=ACTIVITIES | HANDLERS,
+        examples=("## {Hertz:framework} {中间件=Middleware:pattern}",),
+        counter=("#### {Context=context:library} {中间件=Middleware:pattern}",
+                 "### {Dubbo:framework} {编解码器=Codec:concept}"),
     ),
     # ---- tables: the header names the things a comparison table compares ----
     Rule(
@@ -826,6 +907,7 @@ RULES: tuple[Rule, ...] = (
             "```mermaid\ngraph LR\n  A[{otelgin:library}] --> B[{链路追踪:concept}]\n```\n",
             "```mermaid\ngraph LR\n  A[{HTTP:protocol} 请求] --> B[{Gin:framework} 路由]\n```\n",
             "```mermaid\ngraph LR\n  A[代码提交] --> B[{Trivy:tool} 扫描]\n  B --> C[{Cosign:tool} 签名]\n  C --> D[发布]\n```\n",
+            "```mermaid\ngraph LR\n  A[{Git:tool} Push] --> B{{OPA:tool} Gatekeeper 校验}\n```\n",
         ),
     ),
     # ---- headings: a sub-heading under a chapter about one component ----

@@ -85,7 +85,8 @@ def test_urls_are_not_mentions():
 
 @pytest.mark.parametrize(("a", "b"), [("Envoy", "Istio"), ("protoc", "Protobuf"), ("sarama", "Kafka"),
                                       ("GOGC", "GC"), ("Dubbo", "Dubbo-go"), ("强一致性", "最终一致性"),
-                                      ("grpc-go", "gRPC"), ("令牌桶", "限流")])
+                                      ("grpc-go", "gRPC"), ("令牌桶", "限流"),
+                                      ("epoll", "I/O 多路复用"), ("编解码器", "序列化")])
 def test_distinct_things_are_distinct_concepts(a, b):
     matcher = ConceptMatcher(load_lexicon())
     assert matcher.lookup(a) and matcher.lookup(b) and matcher.lookup(a) != matcher.lookup(b)
@@ -171,3 +172,64 @@ def test_a_link_text_naming_a_repository_is_a_concept(structured):
 def test_table_cells_everyday_words_and_section_names_are_not_concepts(structured):
     names = set(structured)
     assert not names & {"default", "ReadFinish", "issue", "hlog.Info", "结语", "痛点", "安装", "参数"}
+
+
+FORMS = """# Wallaby 编解码
+
+Wallaby 的编解码由 pouch-codec 仓库提供。pouch-codec 是一个独立的 Go 库，实现了 PouchCodec 编解码器。
+
+## PouchCodec
+
+PouchCodec 负责把请求编码为字节。注入 PouchCodec 后，Wallaby 即可与旧系统互通。
+
+## 校验插件
+
+wallaby-gen-check 是 Wallaby 的代码生成插件，生成 IsValid 方法。Wallaby Check 工具在 CI 中运行 wallaby-gen-check，
+Wallaby Check 的规则写在注解里。
+"""
+
+
+def test_one_name_in_several_forms_is_one_concept():
+    _, found = discover_concepts(_passages(FORMS, "w.md"), load_lexicon())
+    holding = {alias: c.name for c in found for alias in c.aliases}
+    assert holding.get("pouch-codec") and holding.get("pouch-codec") == holding.get("PouchCodec")
+    assert holding.get("wallaby-gen-check") and holding.get("wallaby-gen-check") == holding.get("Wallaby Check")
+
+
+NOISE = """# Koala 框架
+
+Koala 框架是一个 Go 网关。调用后检查 **Resp**：业务错误写在 Resp 里。
+
+```go
+resp, err := cli.Call(ctx, req)
+if resp.Code != 0 { return err }
+log.Println(resp, resp.Msg)
+```
+
+```go
+resp, err = cli.Call(ctx, req2)
+fmt.Println(resp)
+```
+
+感谢 @[KoalaFan](https://github.com/KoalaFan) 和 @KoalaFan 的贡献，KoalaFan 完成了大部分代码。
+
+## 用户：远山证券
+
+远山证券在生产环境使用 Koala。远山证券的团队也参与了**文档优化**，文档优化还在继续，文档优化需要大家。
+
+## Koala v2 的新架构
+
+| 方案 | 侵入性 |
+| --- | --- |
+| 进程内注入 | 极高(SDK) |
+
+新架构(Flink+RocksDB)取代了旧架构(Storm+Redis)；共识算法(PoS/PBFT)另说。Koala v2 兼容 v1。
+"""
+
+
+def test_people_companies_activities_versions_annotations_and_code_variables_are_not_concepts():
+    _, found = discover_concepts(_passages(NOISE, "k.md") + _passages(NOISE, "k2.md"), load_lexicon())
+    names = {c.name for c in found}
+    assert "Koala" in names
+    assert not names & {"Resp", "KoalaFan", "远山证券", "文档优化", "v2", "SDK", "Flink+RocksDB", "Storm+Redis",
+                        "PoS/PBFT"}

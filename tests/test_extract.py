@@ -76,6 +76,20 @@ def test_relations_from_sentences_tables_and_lists():
     assert evidence.text == "gRPC 基于 HTTP/2 多路复用。" and evidence.line == text.split("\n").index(evidence.text) + 1
 
 
+def test_clauses_after_a_definition_keep_its_subject_until_a_new_one():
+    concepts = load_lexicon()
+    matcher = ConceptMatcher(concepts)
+    text = (
+        "Kratos 是一个 Go 微服务框架，它基于 gRPC 构建，支持 Protobuf。\n\n"
+        "go-zero 是一个微服务框架，我们用 Consul 做服务发现。\n\n"
+        "middleware 是一种扩展方式，大部分基于 Kitex 的插件都是基于它实现的。\n"
+    )
+    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher, concepts)}
+    assert ("kratos", "uses", "grpc") in relations and ("kratos", "implements", "protobuf") in relations
+    assert not {r for r in relations if r[0] == "go-zero" and r[2] == "consul"}  # 我们 is the new subject
+    assert not {r for r in relations if "kitex" in (r[0], r[2]) and r[1] != "related_to"}
+
+
 def test_definition_sentences():
     concepts = load_lexicon()
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"

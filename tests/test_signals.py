@@ -74,3 +74,28 @@ def test_top_is_the_best_scores_with_ties_by_passage_id(values, depth):
     # The slow, obviously correct reference: every positive score sorted by (-score, passage id).
     expected = sorted(((i, v) for i, v in enumerate(values) if v > 0), key=lambda item: (-item[1], item[0]))[:depth]
     assert top(np.array(values, dtype=np.float64), depth) == expected
+
+
+def test_postings_are_the_passages_whose_indexed_tokens_hold_the_token(kb):
+    searcher = kb.searcher
+    scores = searcher.lexical.scores(["saga"])
+    assert sorted(searcher.lexical.postings("saga").tolist()) == np.flatnonzero(scores > 0).tolist()
+    assert searcher.lexical.postings("no-such-token-anywhere").size == 0
+
+
+def test_bm25_weighs_less_for_a_query_its_best_passages_barely_contain(kb):
+    """A query in the articles' words keeps BM25's weight; one in other words (a paraphrase) loses most of it,
+    so the vectors and concepts rank its answers instead of passages that share its common words."""
+    from gokg.graph.signals import lexical_coverage
+
+    searcher = kb.searcher
+
+    def bm25_weight(text: str) -> tuple[float, float]:
+        query = searcher.query(text)
+        lists = searcher.ranked_lists(text, list(query.linked))
+        return lexical_coverage(searcher, query, lists), searcher.query_weights(query, lists)["bm25"]
+
+    own_coverage, own_weight = bm25_weight("saga 补偿")
+    other_coverage, other_weight = bm25_weight("程序跑久了占的内存越来越大，重启才恢复，怎么查是哪里没放掉")
+    assert own_coverage == pytest.approx(1.0) and own_weight == pytest.approx(kb.searcher.weights.bm25)
+    assert other_coverage < 0.5 and other_weight == pytest.approx(other_coverage * kb.searcher.weights.bm25)
