@@ -7,6 +7,8 @@ from __future__ import annotations
 import html
 from dataclasses import asdict, dataclass, field
 
+from gokg.text import heading_title
+
 __all__ = [
     "LinkedConcept",
     "Hit",
@@ -60,7 +62,7 @@ class Hit(_Record):
         terms = [t.lower() for t in self.why.get("matched_terms", []) + self.why.get("matched_concepts", []) if t]
         heading = self.section.rsplit(" > ", 1)[-1].strip()
         lines = [(self.line_start + i, line) for i, line in enumerate(self.text.split("\n"))
-                 if line.strip() and line.strip().lstrip("#").strip() != heading]
+                 if line.strip() and heading_title(line) != heading]
         if not lines:
             return [(self.line_start + i, line) for i, line in enumerate(self.text.split("\n")) if line.strip()][:n]
         scored = sorted(lines, key=lambda item: (-sum(item[1].lower().count(t) for t in terms), item[0]))

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from gokg.models import Passage
+from gokg.text import heading_title
 
 __all__ = ["HeadingIndex", "pointer_share", "own_heading"]
 
@@ -58,7 +59,7 @@ def pointer_share(passage: Passage) -> float:
     """
     heading = own_heading(passage.section)
     body = [line.strip() for line in passage.text.split("\n") if line.strip()]
-    if body and heading and body[0].lstrip("#").strip() == heading:
+    if body and heading and heading_title(body[0]) == heading:
         body = body[1:]  # the heading line itself
     if not body:
         return 0.0  # a heading alone: a fragment that joins its section's next passage, not a pointer

@@ -24,6 +24,7 @@ import re
 import numpy as np
 
 from gokg.models import Passage
+from gokg.text import heading_title
 
 from .structure import parse_blocks
 
@@ -104,7 +105,7 @@ def _drop_repeated_heading(text: str) -> str:
         return text
     lines = rest.split("\n")
     start = 0
-    while start < len(lines) and (not lines[start].strip() or lines[start].strip().lstrip("#").strip() in levels):
+    while start < len(lines) and (not lines[start].strip() or heading_title(lines[start]) in levels):
         start += 1
     return f"{first}\n" + "\n".join(lines[start:]) if start else text
 

@@ -6,6 +6,7 @@ longer than ``max_lines``; boilerplate stays out. A passage's text is exactly th
 from __future__ import annotations
 
 from gokg.models import Block, Document, Passage
+from gokg.text import heading_title
 
 __all__ = ["make_passages"]
 
@@ -54,7 +55,7 @@ def make_passages(
                 flush()
             for deeper in [lvl for lvl in headings if lvl >= level]:
                 del headings[deeper]
-            headings[level] = block.text.strip().lstrip("#").strip()
+            headings[level] = heading_title(block.text)
             group_section = " > ".join(headings[lvl] for lvl in sorted(headings))
             group.append(block)
             continue

@@ -73,3 +73,9 @@ def test_heading_joined_to_following_text(seeds):
     assert saga.text.startswith("4.2 分布式事务解决方案(Saga/TCC)")
     assert saga.section.endswith("4.2 分布式事务解决方案(Saga/TCC)在订单域中的Go实现")
     assert saga.line_end > 373
+
+
+def test_section_titles_read_without_markup():
+    text = "## 03 **服务治理**\n\n### [Kitex][Kitex] 的 `熔断`\n\n熔断器在错误率超过阈值时打开。\n"
+    passages = make_passages(Document("t.md", "t.md", text, "0"), parse_blocks(text))
+    assert passages[-1].section == "03 服务治理 > Kitex 的 熔断"
