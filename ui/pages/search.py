@@ -5,6 +5,7 @@ import streamlit as st
 
 from gokg.errors import GokgError
 from gokg.graph.search import DESCRIBED_SCORE
+from gokg.text import reading_line
 from gokg.ui.state import code_block, concept_chip, escape, html_line, kb, passage_html, require_index, t
 
 require_index()  # a damaged or missing index: the error and a rebuild button, not an exception
@@ -62,7 +63,7 @@ if query.strip():
             if len(path) > 1:
                 st.markdown(html_line(f"<span style='opacity:0.7;font-size:0.85rem'>{escape(' › '.join(path))}</span>"),
                             unsafe_allow_html=True)
-            best = "\n".join(f"{number:4}  {passage_html(line, terms)}" for number, line in hit.best_lines(BEST_LINES))
+            best = "\n".join(f"{number:4}  {passage_html(reading_line(line), terms)}" for number, line in hit.best_lines(BEST_LINES))
             st.markdown(code_block(best), unsafe_allow_html=True)
             st.code(hit.source, language=None)  # the copy button copies file:first-last
             with st.expander(t("more")):
