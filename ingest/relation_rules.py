@@ -450,8 +450,16 @@ RULES: tuple[Rule, ...] = (
         counter=("{Kratos:framework} 的 {Consul:platform} 配置要单独写。",),
     ),
     Rule(
+        # a plugin works with what it plugs into, it is not a piece of it (as plugin-of)
+        "plugin-named-after-genitive", "integrates_with",
+        r"<s>(?:中的|里的|的)<s>(?:一个|一款|一套|另一个)?<s>[^，,。；;：:、()（）的\s]{0,8}?(?:插件|扩展)<s>",
+        direction="B->A", sources=SOFTWARE, targets=COMPONENT,
+        examples=("社区也开源了 {protoc:tool} 的校验插件 {protoc-gen-validate:tool}。",),
+        counter=("社区也开源了 {protoc:tool} 的校验插件，{protoc-gen-validate:tool} 另说。",),
+    ),
+    Rule(
         "part-named-after-genitive", "part_of",
-        r"<s>(?:中的|里的|内置的|自带的|提供的|的)<s>(?:一个|一款|一套)?<s>[^，,。；;：:、()（）的\s]{0,8}?(?:工具|组件|模块|插件|脚手架|子项目|网络库)<s>",
+        r"<s>(?:中的|里的|内置的|自带的|提供的|的)<s>(?:一个|一款|一套)?<s>[^，,。；;：:、()（）的\s]{0,8}?(?:工具|组件|模块|脚手架|子项目|网络库)<s>",
         direction="B->A", sources=SOFTWARE, targets=COMPONENT,
         examples=("左侧是 {Hertz:framework} 的代码生成工具 {Hz:tool}，它可以生成项目骨架。",
                   "{Kratos:framework} 自带的命令行工具 {kratos-cli:tool} 用于创建项目。"),
