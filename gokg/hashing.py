@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-__all__ = ["bytes_hash", "file_hash", "text_hash"]
+__all__ = ["bytes_hash", "file_hash", "text_hash", "reader_hash"]
 
 
 def bytes_hash(data: bytes) -> str:
@@ -31,3 +33,17 @@ def text_hash(text: str) -> str:
     (True, False)
     """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+@lru_cache(maxsize=1)
+def reader_hash() -> str:
+    """A short hash of the code that reads articles into passages, concepts and relations (``gokg.ingest``
+    and the shared text helpers): an index built by other such code is rebuilt by the next ingest, even
+    under the same version number (its vectors are reused where the passages are unchanged)."""
+    digest = hashlib.sha256()
+    for package in ("gokg.ingest", "gokg"):
+        root = resources.files(package)
+        for entry in sorted(root.iterdir(), key=lambda e: e.name):
+            if entry.name.endswith(".py") and (package == "gokg.ingest" or entry.name in ("models.py", "text.py")):
+                digest.update(entry.name.encode() + b"\0" + entry.read_bytes())
+    return digest.hexdigest()[:16]

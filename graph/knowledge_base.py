@@ -19,6 +19,7 @@ import networkx as nx
 
 from gokg.ingest.embed import Encoder, load_encoder
 from gokg.errors import ConceptNotFoundError, GokgError, IndexFormatError, InputError
+from gokg.hashing import reader_hash
 from gokg.ingest.lexicon import ConceptMatcher, lexicon_hash
 from gokg.models import CONCEPT_TYPES, Concept, Mention, Passage, Problem
 from gokg.ingest.pipeline import prepare
@@ -261,7 +262,8 @@ class KnowledgeBase:
                    lexicon: str | Path | None = None) -> bool:
         """Whether the index at ``index_dir`` is complete, intact (sizes and checksums) and was built from
         exactly these files, with this encoder (default: e5) and user lexicon file, by this version of
-        gokg with its settings, lexicon and format (so ingesting again changes nothing)."""
+        gokg (and the same code reading articles, :func:`gokg.hashing.reader_hash`) with its settings,
+        lexicon and format (so ingesting again changes nothing)."""
         try:
             manifest = store.verify(Path(index_dir))
         except Exception:  # noqa: BLE001 - missing, old or damaged index: not current
@@ -270,7 +272,7 @@ class KnowledgeBase:
             return False
         from gokg import __version__
 
-        if manifest.get("gokg_version") != __version__:
+        if manifest.get("gokg_version") != __version__ or manifest.get("reader") != reader_hash():
             return False  # another gokg may read the same files into another graph: ingest again (vectors are reused)
         settings = Settings(encoder=encoder or Settings().encoder, lexicon=str(lexicon) if lexicon else None)
         return cls._same_build(manifest, paths, encoder or Settings().encoder, settings)

@@ -36,7 +36,7 @@ import networkx as nx
 import numpy as np
 
 from gokg.errors import IndexFormatError, IndexMissingError, InputError
-from gokg.hashing import file_hash, text_hash
+from gokg.hashing import file_hash, reader_hash, text_hash
 from gokg.models import Concept, Mention, Passage
 
 from . import concept_graph, integrity
@@ -146,6 +146,7 @@ def manifest_for(*, encoder_name: str, dim: int, settings: dict, lexicon_hash: s
     return {
         "format_version": FORMAT_VERSION,
         "gokg_version": __version__,
+        "reader": reader_hash(),
         "python": platform.python_version(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "stage": STAGE_EMBEDDING,

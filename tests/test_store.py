@@ -105,6 +105,17 @@ def test_is_current(hash_index, seeds, tmp_path):
     assert not KnowledgeBase.is_current([corpus], hash_index, encoder="hash")
 
 
+def test_an_index_read_by_other_extraction_code_is_rebuilt_without_embedding_again(hash_index, seeds, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(hash_index, index)
+    manifest = json.loads((index / "manifest.json").read_text("utf-8"))
+    manifest["reader"] = "an-older-reader"  # the same gokg version, other code that reads the articles
+    (index / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    assert not KnowledgeBase.is_current([seeds], index, encoder="hash")
+    assert KnowledgeBase.build([seeds], index, encoder="hash").build_report.embedded == 0
+    assert KnowledgeBase.is_current([seeds], index, encoder="hash")
+
+
 def test_a_folder_gokg_did_not_create_is_never_replaced(tmp_path):
     notes = tmp_path / "notes"
     notes.mkdir()
