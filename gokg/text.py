@@ -3,11 +3,21 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["heading_title", "reading_line"]
+__all__ = ["LINK", "link_text", "heading_title", "reading_line"]
 
 _EMPHASIS = re.compile(r"\*\*|__|`")
-_LINK = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
+# A Markdown link or image, inline ``[text](url)`` or by reference ``[text][ref]``.
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
 _REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+
+
+def link_text(text: str) -> str:
+    """``text`` with each Markdown link replaced by its text.
+
+    >>> link_text("见 [Kitex](https://x.io) 与 [Hertz][1]，![图](a.png)")
+    '见 Kitex 与 Hertz，图'
+    """
+    return LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
 
 
 def heading_title(line: str) -> str:
@@ -16,7 +26,7 @@ def heading_title(line: str) -> str:
     >>> heading_title("### **熔断** 与 [Kitex][Kitex] 的 `CBSuite`")
     '熔断 与 Kitex 的 CBSuite'
     """
-    return _EMPHASIS.sub("", _LINK.sub(r"\1", line.strip().lstrip("#"))).strip()
+    return _EMPHASIS.sub("", link_text(line.strip().lstrip("#"))).strip()
 
 
 def reading_line(line: str) -> str:

@@ -440,9 +440,9 @@ def _recurrence(keys: dict[str, Counter], passages: list[Passage]) -> tuple[Coun
     return count, total
 
 
-_OWN_TYPE = re.compile(r"[\s\-](Tool|Tools|CLI|Framework|Protocol|Library|SDK|Platform|Benchmark)$", re.I)
 _OWN_TYPES = {"tool": "tool", "tools": "tool", "cli": "tool", "framework": "framework", "protocol": "protocol",
               "library": "library", "sdk": "library", "platform": "platform", "benchmark": "tool"}
+_OWN_TYPE = re.compile(rf"[\s\-]({'|'.join(_OWN_TYPES)})$", re.I)
 
 
 def _own_type(name: str) -> str:

@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from gokg.models import Concept, Evidence, Mention, Passage, Relation
+from gokg.text import LINK, link_text
 from .lexicon import URL, ConceptMatcher, Match
-from .relation_rules import COMPONENT, SYMMETRIC, Rule, resolve, rules_for
+from .relation_rules import AGENTS, COMPONENT, SYMMETRIC, Rule, resolve, rules_for
 from .structure import parse_blocks, split_cells
 
 __all__ = ["find_mentions", "extract_relations", "find_definitions"]
@@ -52,7 +53,6 @@ _OBJECT_MARK = re.compile(r"(?:(?<![作成认])为|给|向|对|把|将|基于|�
 # A verb before a list makes the list its object ("支持 Saga、TCC 等模式"): the list is not a subject.
 _OBJECT_VERB = re.compile(r"使用|采用|支持|包括|包含|提供|基于|通过|集成|对比|比较|对接|接入|选择|选用|例如|比如|诸如|(?<!所)有|用|如")
 _HEAD_TAIL = re.compile(r"\s*(?:系统|工具|框架|库|组件|平台|中间件|服务|协议|方案|技术|产品|软件|模型|算法|机制|策略|实现|方式|类型){0,2}\s*$")
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
 _TAG = re.compile(r"</?[A-Za-z][^>]{0,80}>")
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 _NUMBERING = re.compile(
@@ -209,7 +209,7 @@ def _typed_edges(passage: Passage, matcher: ConceptMatcher, types: dict[str, str
 
 def _sentences(line: str) -> list[str]:
     """The sentences of a line; a ``?`` or ``!`` inside a URL or a link does not end one."""
-    masked = URL.sub(lambda m: "x" * len(m.group()), _LINK.sub(lambda m: "x" * len(m.group()), line))
+    masked = URL.sub(lambda m: "x" * len(m.group()), LINK.sub(lambda m: "x" * len(m.group()), line))
     return [line[m.start() : m.end()] for m in _SENTENCE.finditer(masked)]
 
 
@@ -222,7 +222,7 @@ def _clean(text: str, matcher: ConceptMatcher) -> str:
     >>> _clean("[Kitex](https://github.com/cloudwego/kitex) 和 `Kitex` 与 `kitex.NewClient()` **对比**", m)
     'Kitex 和 Kitex 与 □ 对比'
     """
-    text = _LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), text)
+    text = link_text(text)
     text = _TAG.sub("", URL.sub("", text))
     text = _CODE_SPAN.sub(lambda m: _code_span(m.group(1), matcher), text)
     text = text.replace("**", "").replace("__", "")
@@ -271,7 +271,7 @@ _TOPIC_OPENING = re.compile(r"[\s\-*•>\d.、]*(?:而|另外|此外|其中)?\s*
 _TOPIC_COPULA = re.compile(r"\s*(?:也|其实|本质上|实际上|就)?(?:是|作为)(?!否|不是)")
 _TOPIC_CLAUSE = re.compile(r"[^，；;]+")
 _CARRIED_SUBJECT = re.compile(r"\s*(?:它们|它|其|并且|并|同时|还|也|且|而且)*\s*")
-_NEW_SUBJECT = re.compile(r"我们|你们|他们|我|你|用户|开发者|大家|业务方|这|那|该|此|前者|后者|如果|虽然|但|而|大部分|大多数|多数|很多|许多|一些|部分|所有|每个|各个|其他|其它")
+_NEW_SUBJECT = re.compile(rf"{AGENTS}|这|那|该|此|前者|后者|如果|虽然|但|而|大部分|大多数|多数|很多|许多|一些|部分|所有|每个|各个|其他|其它")
 
 
 def _topic_edges(text: str, matches: list[Match], types: dict[str, str]) -> Iterator[tuple[str, str, str]]:

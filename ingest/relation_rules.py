@@ -21,7 +21,7 @@ from functools import cached_property
 
 from gokg.models import CONCEPT_TYPES, RELATION_TYPES
 
-__all__ = ["Rule", "RULES", "WHERE", "SYMMETRIC", "resolve", "rules_for", "expand"]
+__all__ = ["Rule", "RULES", "WHERE", "SYMMETRIC", "AGENTS", "resolve", "rules_for", "expand"]
 
 WHERE = ("sentence", "span", "table-header", "table-rows", "mermaid", "heading")
 SYMMETRIC = frozenset({"alternative_to", "integrates_with"})
@@ -56,6 +56,8 @@ ACTIVITIES = frozenset({"benchmark", "load-testing", "performance-tuning", "code
 # and an API style typed as a pattern (REST) is weighed against protocols (gRPC, GraphQL).
 _KIND = {"framework": "software", "library": "software", "tool": "software", "protocol": "api", "pattern": "api"}
 
+# Who may act in a sentence besides its subject: after one of them the subject has changed.
+AGENTS = "我们|你们|他们|我|你|用户|开发者|大家|业务方"
 # Building blocks of cues, written <name> in the rows so that a row reads like the phrase it catches.
 _PUNCT = r"，,。；;：:、!！?？()（）\[\]【】"
 _PUNCT_BUT_LIST = _PUNCT.replace("、", "")  # stacked modifiers are listed with 、: "轻量、高性能的"
@@ -65,7 +67,7 @@ _MACROS = {
     # belongs to an earlier verb: "支持 A 以及支持 B"), no 了 (an earlier verb: "A 接替了大量基于 B"), and
     # 的 only before a part of the first name, and no agent (else the subject changes: "微服务的开发者可以使用
     # B", "在 A 中我们通过 B").
-    "<adv>": rf"(?!\s*(?:以及|及|和|与|或|还是|并且|而且|并|同时|还有))(?![^{_PUNCT}]*?(?:我们|你们|他们|我|你|用户|开发者|大家|业务方))"
+    "<adv>": rf"(?!\s*(?:以及|及|和|与|或|还是|并且|而且|并|同时|还有))(?![^{_PUNCT}]*?(?:{AGENTS}))"
     rf"\s*(?:的(?:底层|内部|核心|客户端|服务端|服务器|网络层|传输层|路由|实现|默认实现|编解码器?))?"
     rf"[^{_PUNCT}被由把给让了的]{{0,6}}?",
     # what may stand between the verb and the second name: 了, a quantifier, modifiers ending in 的, a
