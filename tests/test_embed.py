@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-from gokg.ingest.embed import E5Encoder, HashEncoder, load_encoder
+from gokg.ingest.embed import SPIN_ROUNDS, E5Encoder, HashEncoder, load_encoder
 from gokg.errors import EncoderError
 
 
@@ -147,25 +147,27 @@ def _e5_threads_in_child(env: dict, affinity: set[int] | None = None) -> list[st
         "threads = enc._model._lib.omp_get_max_threads; threads.restype = ctypes.c_int\n"
         "enc.encode(['saga 补偿'], kind='query'); query = threads()\n"
         "enc.encode(['Saga 模式通过补偿事务保证最终一致性'], kind='passage'); passage = threads()\n"
-        "print(os.environ['OMP_WAIT_POLICY'], query, passage, enc.threads)\n"
+        "print(os.environ.get('OMP_WAIT_POLICY', '-'), os.environ.get('GOMP_SPINCOUNT', '-'), query, passage, enc.threads)\n"
     )
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("OMP_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("OMP_", "GOMP_"))}
     out = subprocess.run([sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=True)
     return out.stdout.split()
 
 
 def test_e5_threads_are_chosen_by_gokg():
-    policy, query, passage, threads = _e5_threads_in_child({})
+    policy, spin, query, passage, threads = _e5_threads_in_child({})
     cores = len(os.sched_getaffinity(0))
-    assert policy == "PASSIVE"  # idle threads sleep: processes searching at once do not starve each other
-    assert int(query) == 1 and int(passage) == int(threads) == cores
-    if cores > 1:  # pinned to one core, a passage batch uses that one core only
-        assert _e5_threads_in_child({}, affinity={min(os.sched_getaffinity(0))})[2:] == ["1", "1"]
+    # idle threads spin microseconds, then sleep: processes searching at once do not starve each other
+    assert policy == "-" and spin == str(SPIN_ROUNDS) and int(spin) <= 10_000
+    assert int(query) == int(passage) == int(threads) == cores
+    if cores > 1:  # pinned to one core, the encoder uses that one core only
+        assert _e5_threads_in_child({}, affinity={min(os.sched_getaffinity(0))})[2:] == ["1", "1", "1"]
 
 
 def test_e5_respects_the_users_openmp_settings():
-    policy, query, passage, threads = _e5_threads_in_child({"OMP_WAIT_POLICY": "ACTIVE", "OMP_NUM_THREADS": "3"})
-    assert policy == "ACTIVE" and query == passage == threads == "3"
+    policy, spin, query, passage, threads = _e5_threads_in_child({"OMP_WAIT_POLICY": "ACTIVE", "OMP_NUM_THREADS": "3"})
+    assert policy == "ACTIVE" and spin == "-" and query == passage == threads == "3"
+    assert _e5_threads_in_child({"GOMP_SPINCOUNT": "5"})[:2] == ["-", "5"]
 
 
 # -- what a passage is embedded by --------------------------------------------------------------
