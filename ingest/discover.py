@@ -8,6 +8,8 @@ Candidates, each kept only when it recurs (precision first):
 - English names in prose: CamelCase (SonarQube, TTHeader), acronyms (JIT), hyphenated (kitex-benchmark) and
   Title Case (Nocopy Buffer) names, plain words (grype) only with a cue, a repository or a heading;
 - Go import paths in code (github.com/IBM/sarama, go.uber.org/zap);
+- Go packages the text calls into and also names in prose (`klog.SetLogger` … klog 提供的实现), when the
+  name is no English word (server, log and retry are mostly variables or generic words);
 - Chinese noun phrases that end in a type cue (…模式, …框架, …协议, …算法).
 Types come from the cue that follows a name (X框架 -> framework, X工具 -> tool ...), else from the form.
 """
@@ -88,6 +90,37 @@ _DOTTED = re.compile(r"[A-Za-z]\.[A-Za-z]")
 _AT_MENTION = re.compile(r"(?<![\w.])@\[?([A-Za-z][\w\-]{1,38})")
 
 
+_QUALIFIER = re.compile(r"(?<![\w./\-])([a-z][a-z0-9]{1,15})\.[A-Z]\w*")  # klog.SetLogger: a package's exported name
+_BARE_WORD = re.compile(r"(?<![\w./\-])([a-z][a-z0-9]{1,15})(?![\w\-/.(])")
+_PLACEHOLDER = re.compile(r"x{3}|foo|bar|demo|example|sample|test|hello|my", re.I)
+
+
+def _go_packages(passages: list[Passage]) -> dict[str, set[int]]:
+    """Go packages the text calls into (`klog.SetLogger`, `hlog.Info`, twice at least) and also names as a
+    word in its prose (``klog 提供的实现…``), with the passages that name them: a component of what the
+    docs describe. Names that are English words (server, log, retry, fmt) are left out: as qualifiers
+    they are mostly variables, and as words mostly not a package; so are placeholders (xxxservice)."""
+    qualified: Counter[str] = Counter()
+    named: dict[str, set[int]] = defaultdict(set)
+    in_prose: set[str] = set()
+    for passage in passages:
+        for line in passage.text.split("\n"):
+            for match in _QUALIFIER.finditer(line):
+                qualified[match.group(1)] += 1
+                named[match.group(1)].add(passage.id)
+            if _looks_like_code(line):
+                continue
+            words = _LINK_TARGET.sub(" ", re.sub(r"`[^`]*`", " ", line))
+            for match in _BARE_WORD.finditer(words):
+                in_prose.add(match.group(1))
+                named[match.group(1)].add(passage.id)
+    return {word: named[word] for word in in_prose
+            if qualified[word] >= 2 and _zipf(word) < 1.5 and not _PLACEHOLDER.search(word)}
+
+
+_LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
+
+
 def _type_after(text: str, end: int, default: str) -> str:
     following = text[end : end + 6]
     for ctype, cues in _TYPE_CUES:
@@ -134,6 +167,15 @@ def discover_concepts(
 
     def known(term: str) -> str | None:
         return matcher.lookup(term)
+
+    packages: set[str] = set()
+    for word, ids in _go_packages(passages).items():
+        if not known(word):
+            key = alias_key(word)
+            packages.add(key)
+            seen_in[key] |= ids
+            surface[key][word] += len(ids)
+            kind[key]["library"] += 1
 
     for passage in passages:
         text = passage.text
@@ -280,7 +322,7 @@ def discover_concepts(
         if in_code[key] > sum(surface[key].values()) and key not in partner:
             continue  # mostly quoted from code: an identifier of an example, not a concept
         if (_name_form(shown) in ("word", "short") and in_code_lines[key] >= 2 * sum(surface[key].values())
-                and key not in cued and key not in repositories and key not in partner):
+                and key not in cued and key not in repositories and key not in partner and key not in packages):
             continue  # resp, resolver, logger: a variable of the examples that prose mentions in passing
         if key in people:
             continue  # @DMwangnima: a person, thanked or cited, not a concept

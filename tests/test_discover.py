@@ -233,3 +233,31 @@ def test_people_companies_activities_versions_annotations_and_code_variables_are
     assert "Koala" in names
     assert not names & {"Resp", "KoalaFan", "远山证券", "文档优化", "v2", "SDK", "Flink+RocksDB", "Storm+Redis",
                         "PoS/PBFT"}
+
+
+PACKAGES = """# 日志
+
+Wombat 在 `pkg/wlog` 里定义了日志接口，wlog 提供的默认实现打印到标准输出。
+
+```go
+wlog.SetLevel(wlog.LevelDebug)
+wlog.Infof("server started on %s", addr)
+server.Run()
+xxxservice.NewClient("demo")
+xxxservice.NewServer(handler)
+```
+
+修改 server 的配置后，调用 xxxservice 的客户端即可。
+
+## 重定向
+
+可以用 `wlog.SetOutput` 重定向 wlog 的输出，server 重启后生效。
+"""
+
+
+def test_a_go_package_the_text_calls_into_and_names_in_prose_is_a_library():
+    _, found = discover_concepts(_passages(PACKAGES, "log.md"), load_lexicon())
+    by_name = {c.name: c for c in found}
+    assert by_name.get("wlog") and by_name["wlog"].type == "library"
+    # an English word called into (server.Run) is mostly a variable; xxxservice is a placeholder
+    assert not {"server", "Server", "xxxservice"} & set(by_name)
