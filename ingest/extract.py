@@ -65,8 +65,8 @@ _MERMAID_EDGE = re.compile(
 )
 # what a node of a process diagram does: a step, not a component ("Trivy 扫描", "HTTP POST 至 Loki")
 _MERMAID_ACTION = re.compile(
-    r"扫描|校验|检查|生成|推送|签名|部署|构建|发布|检测|上报|同步|触发|提交|执行|审批|回滚|"
-    r"\b(?:Push|POST|GET|PUT|Sync|Build|Deploy|Scan|Sign|Release|Commit)\b"
+    r"扫描|校验|检查|生成|推送|推入|签名|部署|构建|构造|发布|检测|上报|同步|触发|提交|执行|审批|回滚|发送|写入|读取|"
+    r"(?<![A-Za-z])(?:Push|POST|GET|PUT|Sync|Build|Deploy|Scan|Sign|Release|Commit)(?![A-Za-z])"  # "POST至Loki"
 )
 _SEPARATOR_ROW = re.compile(r"\s*\|?[\s:|-]+\|?\s*")
 _VERSION = re.compile(r"^\s*v?\d+(?:\.\d+)*\+?(?=\s|[\u4e00-\u9fff]|$)", re.I)  # "go-micro v4", "Kafka 3.5+"

@@ -46,8 +46,9 @@ _LIMITS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 # Concepts that Chinese engineering prose uses as adjectives ("开源框架", "云原生应用", "高并发服务"): in a
 # cue's object position they describe the next noun, they are not what the relation is about.
 ATTRIBUTES = frozenset({"open-source", "cloud-native", "high-concurrency", "high-availability", "stateless"})
-# What a framework hosts: "X 中间件" is the framework's own only when X is the framework.
-HOSTED = frozenset({"middleware", "plugin"})
+# What hosts or serves a product: "X 中间件" is the framework's own only when X is the framework; a
+# "k6 Pod" is a pod that runs k6, not something k6 implements.
+HOSTED = frozenset({"middleware", "plugin", "pod"})
 # What is named after what it handles: "Dubbo 编解码器", "Thrift 编解码器" are codecs *for* Dubbo, Thrift.
 HANDLERS = frozenset({"codec"})
 # Things done *to* a product rather than features it brings: "Hertz Benchmark", "Kitex 性能优化实践".
@@ -879,6 +880,7 @@ RULES: tuple[Rule, ...] = (
             "推荐阅读：{Kitex:framework} {性能优化=Performance Tuning:concept}实践",
             "新一代框架 {Volo:framework} {开源=Open Source:concept}了！",
             "{Kitex:framework} {代码生成:concept}速度提升了一倍。",
+            "A[{k6:tool} {Pod:concept}] -->|HTTP POST| B[Order Service]",
         ),
     ),
     Rule(

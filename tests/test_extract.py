@@ -90,6 +90,18 @@ def test_clauses_after_a_definition_keep_its_subject_until_a_new_one():
     assert not {r for r in relations if "kitex" in (r[0], r[2]) and r[1] != "related_to"}
 
 
+def test_a_process_diagram_gives_no_component_edges_but_an_architecture_diagram_does():
+    concepts = load_lexicon()
+    text = (
+        "```mermaid\ngraph TD\n    A[文件监控] --> D[构造Loki Push请求]\n    D --> E[HTTP POST至Loki]\n```\n\n"
+        "```mermaid\ngraph TD\n    A[HTTP Request] --> B[Gin Router]\n    B --> C[otelgin Middleware]\n```\n"
+    )
+    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), ConceptMatcher(concepts), concepts)
+                 if r.type != "related_to"}
+    assert not {r for r in relations if "loki" in (r[0], r[2])}  # steps of a process: nothing calls Loki's HTTP
+    assert ("gin", "uses", "otelgin") in relations
+
+
 def test_definition_sentences():
     concepts = load_lexicon()
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"
