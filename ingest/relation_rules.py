@@ -49,6 +49,9 @@ ATTRIBUTES = frozenset({"open-source", "cloud-native", "high-concurrency", "high
 # What hosts or serves a product: "X 中间件" is the framework's own only when X is the framework; a
 # "k6 Pod" is a pod that runs k6, not something k6 implements.
 HOSTED = frozenset({"middleware", "plugin", "pod"})
+# What a table's first header cell says its rows are: the parts of a stack, or kinds of something.
+_STACK_PARTS = "组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|component|layer|field|step"
+_KINDS = "类型|策略|机制|功能|能力|type|kind|strategy|feature"
 # What is named after what it handles: "Dubbo 编解码器", "Thrift 编解码器" are codecs *for* Dubbo, Thrift.
 HANDLERS = frozenset({"codec"})
 # Things done *to* a product rather than features it brings: "Hertz Benchmark", "Kitex 性能优化实践".
@@ -778,7 +781,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "based-on-the", "uses", rf"<s>(?:开发|构建|实现|打造|编写|封装)?的(?:[^{_PUNCT}的]{{0,6}}?的?)?<s>", before=r"(?:基于|构建于|建立在|建立于)\s*",
         direction="B->A", targets=COMPONENT | PROTOCOL | IDEA,
-        after=r"(?!\s*(?:实现|扩展|插件|版本|适配))",  # "基于 Netpoll 的 HTTP/2 实现": an implementation of B, not B
+        # "基于 Netpoll 的 HTTP/2 实现": an implementation of B, not B; "JSON 解码器": a decoder for B, not B
+        after=r"(?!\s*(?:实现|扩展|插件|版本|适配|解码器|编码器|编解码器|解析器|序列化器))",
         examples=(
             "基于 {Netpoll:library} 的 {Kitex:framework} 在长连接场景下表现很好。",
             "团队内部用的是基于 {Kratos:framework} 封装的 {kratos-layout:tool} 脚手架。",
@@ -786,6 +790,7 @@ RULES: tuple[Rule, ...] = (
         counter=(
             "基于 {Netpoll:library} 的 {RPC:concept} 框架很多。",
             "使用 {DynamicGo:library} 的 {Thrift:protocol} 接口可以提速。",
+            "关键优化包括基于{sync.Pool:library}的{JSON:protocol}解码器缓存。",
         ),
     ),
     Rule(
@@ -903,11 +908,22 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # rows that are the parts of a stack are not weighed against each other
         "table-rows-compared", "alternative_to",
-        r"(?!(?:组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|component|layer|field|step)).*",
-        where="table-rows", same_type=True,
-        examples=("| 方案 | 注入方式 | 粒度 |\n| --- | --- | --- |\n| {chaos-mesh:tool} | CRD | Pod |\n| {litmus:tool} | CRD | Pod |\n",),
+        rf"(?!.*(?:{_STACK_PARTS})).*", where="table-rows", same_type=True,
+        sources=COMPONENT | PROTOCOL | {"language"}, targets=COMPONENT | PROTOCOL | {"language"},
+        examples=("| 方案 | 注入方式 | 粒度 |\n| --- | --- | --- |\n| {chaos-mesh:tool} | CRD | Pod |\n| {litmus:tool} | CRD | Pod |\n",
+                  "| 插件类型 | 触发源 |\n| --- | --- | --- |\n| {Drone:tool} | .drone.yml | YAML |\n| {Argo CD:tool} | CRD | Webhook |\n"),
         counter=("| 组件 | 版本 | 用途 |\n| --- | --- | --- |\n| {Gin:framework} | 1.9 | 路由 |\n| {Echo:framework} | 4.11 | 网关 |\n",),
+    ),
+    Rule(
+        # ideas in rows under a label of kinds are a catalogue of mechanisms that work together (策略类型:
+        # 熔断, 限流, 重试 combine), not choices; products in such rows still are (插件类型: Drone, Argo CD)
+        "table-rows-compared-ideas", "alternative_to",
+        rf"(?!.*(?:{_STACK_PARTS}|{_KINDS})).*", where="table-rows", same_type=True, sources=IDEA, targets=IDEA,
+        examples=("| 模式 | 一致性 | 复杂度 |\n| --- | --- | --- |\n| {Saga:pattern} | 最终一致 | 中 |\n| {TCC:pattern} | 最终一致 | 高 |\n",),
+        counter=("| 策略类型 | 触发条件 | 恢复行为 |\n| --- | --- | --- |\n| {熔断=Circuit Breaker:pattern} | 连续失败 | 半开探测 |\n"
+                 "| {限流=Rate Limiting:pattern} | QPS 超限 | 拒绝请求 |\n",),
     ),
     # ---- mermaid: an arrow between two components is a call; a label is read as a sentence ----
     Rule(
