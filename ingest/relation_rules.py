@@ -286,6 +286,26 @@ RULES: tuple[Rule, ...] = (
                  "框架提供三类{重试:pattern}：{超时:concept}重试和建连失败重试。"),  # 超时重试 is a retry
     ),
     Rule(
+        # an idea and what it takes in: "服务治理技术包括服务注册与发现、可观测性" -> each part_of 服务治理
+        "idea-includes", "part_of",
+        r"(?P<first>[^，,。；;：:]{1,20}?)(?:主要|通常|一般|大致|狭义上|广义上)?(?:包括|包含|涵盖)了?"
+        r"(?P<second>[^。；;：:]{1,80}?)(?:等(?:方面|内容|部分)?)?\s*(?:$|[。；;])",
+        where="span", direction="B->A", sources=IDEA, targets=IDEA,
+        examples=("狭义上，{服务治理:concept}技术包括服务注册与发现、{可观测性:concept}、流量管理。",),
+        counter=("{服务治理:concept}的文档包括{可观测性:concept}一章。",
+                 "{服务治理:concept}不包括{可观测性:concept}。"),
+    ),
+    Rule(
+        # "Kitex 提供了可动态配置的服务治理能力，包括客户端的超时、重试、熔断" -> Kitex implements each
+        "provides-including", "implements",
+        r"(?P<first>[^，,。；;：:]{1,30}?)(?:提供了?|内置了?|具备|拥有)[^，,。；;]{0,20}?(?:能力|功能|特性|机制)[，,]\s*"
+        r"(?:包括|包含|如|比如|例如)(?P<second>[^。；;]{1,80})",
+        where="span", sources=COMPONENT | PROTOCOL, targets=IDEA,
+        examples=("{Kitex:framework} 提供了可动态配置的治理能力，包括客户端的超时、重试，以及服务端的{限流:pattern}。",),
+        counter=("{Kitex:framework} 没有提供治理能力，包括{超时:pattern}。",
+                 "{Kitex:framework} 的文档提供了治理能力的说明，包括{超时:pattern}。"),
+    ),
+    Rule(
         "choice-among", "is_a",
         r"(?P<first>[^，,。；;：:]{1,20}?)的?(?:取舍|选型|之争)\s*[:：](?P<second>[^。；;]{2,60})",
         where="span", direction="B->A", targets=IDEA,
@@ -792,6 +812,16 @@ RULES: tuple[Rule, ...] = (
             "使用 {DynamicGo:library} 的 {Thrift:protocol} 接口可以提速。",
             "关键优化包括基于{sync.Pool:library}的{JSON:protocol}解码器缓存。",
         ),
+    ),
+    Rule(
+        # "基于自研网络库 Netpoll 开发内部框架 Hertz": what is developed on A uses A
+        "developed-on", "uses", rf"<s>(?:开发|研发|构建|打造)(?:了|出)?[^{_PUNCT}的]{{0,8}}?<s>",
+        before=rf"(?:基于|基於)[^{_PUNCT}基的]{{0,8}}?\s*",
+        direction="B->A", sources=COMPONENT, targets=COMPONENT | PROTOCOL,
+        after=r"(?!\s*的?\s*(?:插件|扩展|中间件|示例|样例|demo|Demo))",
+        examples=("开始基于自研网络库 {Netpoll:library} 开发内部框架 {Hertz:framework}，",),
+        counter=("我们基于 {Kitex:framework} 开发了 {Sentinel:library} 的插件。",
+                 "不要基于 {Netpoll:library} 开发 {Hertz:framework}。"),
     ),
     Rule(
         "based-on", "uses", r"<adv>(?:基于|基於|构建于|建立在|建立于|构建在|采用|选用)(?![^，,。；;]*?(?:在|做|来))<obj>",
