@@ -696,6 +696,14 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        # "配合 Kitex 使用的高性能网络库 Netpoll": made to be used together with A
+        "used-together-with", "integrates_with", rf"<s>(?:一起|一同|共同)?使用的[^{_PUNCT}的]{{0,10}}?<s>",
+        before=r"(?:配合|搭配|结合|和|与)\s*", after=r"(?!\s*的)", direction="B->A", sources=COMPONENT, targets=COMPONENT,
+        examples=("推出配合 {Kitex:framework} 使用的高性能网络库 {Netpoll:library}。",),
+        counter=("没有配合 {Kitex:framework} 使用的网络库 {Netpoll:library}。",
+                 "配合 {Kitex:framework} 使用的 {Netpoll:library} 的配置见下文。"),
+    ),
+    Rule(
         "plus", "integrates_with", r"\s*[+＋]\s*", sources=COMPONENT, targets=COMPONENT,
         examples=("基于 {Docker:tool}+{Kubernetes:platform} 的发布流水线",),
         counter=("{gRPC:protocol} + {Protobuf:protocol} 的组合",),
@@ -868,12 +876,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "uses", "uses",
-        r"<adv>(?:使用了?|用到了?|依赖于?|借助于?|利用|调用|引入了?|通过|依靠|(?:使用|采用|用|依赖)的是)<obj>",
+        r"<adv>(?:(?:通过|借助)?(?:使用了?|利用|调用|引入了?)|用到了?|依赖于?|借助于?|通过|依靠|(?:使用|采用|用|依赖)的是)<obj>",
         targets=COMPONENT | PROTOCOL | {"pattern"},
         examples=(
             "{Hertz:framework} 默认使用自研的高性能网络库 {Netpoll:library}。",
             "{Saga:pattern}通过一系列本地事务与{补偿:pattern}操作保证一致性。",
             "{Hertz:framework} 默认使用的是 {Netpoll:library}。",
+            "{Hertz:framework} 通过使用 {cors:library} 中间件，为客户端提供了跨源访问的能力。",
         ),
         counter=(
             "{Hertz:framework} 在这种场景下不使用 {Netpoll:library}，而是使用标准库。",
