@@ -59,7 +59,7 @@ _TYPE_CUES = (
 _GENERIC_ACRONYMS = frozenset(
     """API APIs CPU CPUs GPU QPS TPS RT RTT ID IDs OK IO UI UX IP OS PR PRs CI CD IDE SDK URL URI FAQ README TODO
     AVG P99 P999 P90 P50 GB MB KB TB MS NS US KV CN EN AI IT HR VS DEMO NEW NOTE TIPS TIP WIP RFC PDF PPT SQL DB
-    QA QPM PV UV AB""".split()
+    QA QPM PV UV AB KPI OKR ROI CEO CTO""".split()
 )
 # Capitalised English words that are ordinary prose, not names of things.
 _COMMON = frozenset(
@@ -461,6 +461,10 @@ def _chinese_term(term: str, matcher: ConceptMatcher) -> bool:
         return False  # 华兴证券: an organisation, a user of the software, not a concept of it
     if re.search(r"(优化|运营|推广|建设|分享|改进|招聘)$", term):
         return False  # 文档优化, 社区运营: work done, not a thing a reader looks up
+    if re.match(r"(减少|降低|提升|提高|增加|加快|缩短|节省|改善|增强|简化|避免)", term):
+        return False  # 减少函数调用, 提升吞吐: an aim pursued, not a thing
+    if re.search(r"(环境|图|截图|示例|样例)$", term):
+        return False  # 生产环境, 时序图: where software runs or how a page shows it, not a concept of it
     words = jieba.lcut(term, HMM=False)
     if max(len(w) for w in words) < 2:
         return False  # 占比: single characters, not a compound of words

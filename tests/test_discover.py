@@ -224,6 +224,14 @@ fmt.Println(resp)
 | 进程内注入 | 极高(SDK) |
 
 新架构(Flink+RocksDB)取代了旧架构(Storm+Redis)；共识算法(PoS/PBFT)另说。Koala v2 兼容 v1。
+
+## 减少函数调用
+
+**减少函数调用**能降低开销，减少函数调用靠内联。
+
+## 生产环境
+
+**生产环境**里 Koala 很稳，生产环境的 KPI 达标了，KPI 考核也通过了。
 """
 
 
@@ -232,7 +240,7 @@ def test_people_companies_activities_versions_annotations_and_code_variables_are
     names = {c.name for c in found}
     assert "Koala" in names
     assert not names & {"Resp", "KoalaFan", "远山证券", "文档优化", "v2", "SDK", "Flink+RocksDB", "Storm+Redis",
-                        "PoS/PBFT"}
+                        "PoS/PBFT", "减少函数调用", "生产环境", "KPI"}
 
 
 PACKAGES = """# 日志
