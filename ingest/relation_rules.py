@@ -616,8 +616,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "used-for", "implements", r"<adv>(?<![应适])(?:用于|用来|负责|专注于|专门做)(?:实现)?<obj>",
         sources=COMPONENT, targets=IDEA,
+        after=r"(?!\s*(?:场景|领域|业务|方向|行业))",  # "专注于 RPC 场景": where it is used, not what it implements
         examples=("{Sentinel:library} 主要用于{限流:pattern}。",),
-        counter=("{Sentinel:library} 不用于{限流:pattern}。", "{Shmipc:library} 应用于{服务网格:pattern}场景。"),
+        counter=("{Sentinel:library} 不用于{限流:pattern}。", "{Shmipc:library} 应用于{服务网格:pattern}场景。",
+                 "{Netpoll:library} 是高性能网络库，专注于 {RPC:concept} 场景。"),
     ),
     Rule(
         "implements-en", "implements", r"\s*(?:also\s+|natively\s+|fully\s+)?(?:implements|provides|offers|ships with|comes with|has built-in)\s+(?:the\s+|a\s+|an\s+)?(?:built-in\s+)?",
