@@ -28,8 +28,10 @@ _LIST_HEAD = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\*\*([^*\n]{2,40}?)\*\*\s*[：
 _LINK = re.compile(r"(?<![!@])\[([^\]\n]{2,40})\](?:\(|\[)")
 _TABLE_ROW = re.compile(r"^\s*\|\s*([^|\n]{2,40}?)\s*\|", re.M)
 # English names: words of letters and digits, joined by spaces, hyphens or an apostrophe (Cap'n Proto).
-_EN_NAME = re.compile(r"(?<![\w./@'-])([A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?(?:[-+][A-Za-z0-9]+)*"
-                      r"(?:\s[A-Z][A-Za-z0-9]*(?:['’][a-z]+)?(?:-[A-Za-z0-9]+)*){0,2})(?![\w/@'-])")
+# Chinese prose glues names to the characters around them ("基于Storm的", "采用Istio流量镜像"): only ASCII
+# word characters bound a name (\w would count the Chinese ones too).
+_EN_NAME = re.compile(r"(?<![A-Za-z0-9_./@'-])([A-Za-z][A-Za-z0-9]*(?:['’][a-z]+)?(?:[-+][A-Za-z0-9]+)*"
+                      r"(?:\s[A-Z][A-Za-z0-9]*(?:['’][a-z]+)?(?:-[A-Za-z0-9]+)*){0,2})(?![A-Za-z0-9_/@'-])")
 SECTION_WORDS = re.compile(
     r"(介绍|简介|概述|概览|说明|示例|例子|方式|方法|步骤|流程|问题|事项|总结|小结|背景|原理|实践|设计|实现|使用|用法|安装|"
     r"配置|开始|测试|对比|结论|展望|规划|参考|附录|致谢|优势|特性|功能|目录|前言|引言|更新|变更|场景|效果|收益|思路|方案|"

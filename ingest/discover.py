@@ -233,10 +233,13 @@ def discover_concepts(
             seen_in[key].add(passage.id)
             surface[key][term] += 1
         if prose:
+            known_spans = [(m.start, m.end) for m in matcher.find(text)]
             for name, start, end in english_names(text):
                 form = _name_form(name)
                 if not form or name in _COMMON or known(name) or _API_NAME.match(name):
                     continue
+                if any(s <= start and end <= e and e - s > end - start for s, e in known_spans):
+                    continue  # "trace" of "go tool trace": a word inside a known name, not a name of its own
                 if form == "acronym" and name in _GENERIC_ACRONYMS:
                     continue
                 if form == "words" and (_all_known_words(name, matcher) or _known_prefix_compound(name, matcher)):
@@ -316,9 +319,11 @@ def discover_concepts(
         if (not recurring and key not in partner) or key in taken:
             continue
         shown = surface[key].most_common(1)[0][0]
-        if (_everyday_word(shown) and key not in repositories and key not in partner
-                and not structural[key] and not (kind[key].keys() & {"framework", "library", "tool", "platform"})):
-            continue  # "Payload 协议", "Origin 字段": an everyday English word before a cue names no product
+        if (_everyday_word(shown) and key not in repositories and key not in partner and (shown.islower() or (
+                not structural[key] and not (kind[key].keys() & {"framework", "library", "tool", "platform"})))):
+            # "Payload 协议", "Origin 字段": an everyday English word before a cue names no product; written in
+            # lower case ("kitex tool 命令"), it is the word, whatever follows
+            continue
         if in_code[key] > sum(surface[key].values()) and key not in partner:
             continue  # mostly quoted from code: an identifier of an example, not a concept
         if (_name_form(shown) in ("word", "short") and in_code_lines[key] >= 2 * sum(surface[key].values())
@@ -588,4 +593,5 @@ def _everyday_zh(word: str) -> bool:
 
 
 def _looks_like_code(line: str) -> bool:
-    return bool(re.search(r":=|[{};]\s*$|^\s*(func|package|import|return)\b|\w+\(.*\)", line))
+    """Go syntax, or a call (``client.Call(ctx)``); a Chinese word before a parenthesis (``路由(含限流)``) is prose."""
+    return bool(re.search(r":=|[{};]\s*$|^\s*(func|package|import|return)\b|[A-Za-z_][\w.]*\(.*\)", line, re.ASCII))

@@ -269,3 +269,24 @@ def test_a_go_package_the_text_calls_into_and_names_in_prose_is_a_library():
     assert by_name.get("wlog") and by_name["wlog"].type == "library"
     # an English word called into (server.Run) is mostly a variable; xxxservice is a placeholder
     assert not {"server", "Server", "xxxservice"} & set(by_name)
+
+
+GLUED = """# 架构
+
+我们基于Wombat框架构建了网关，Wombat框架负责路由(含限流)。
+
+## 迁移
+
+迁移到Wombat之后延迟下降，用go tool trace定位了阻塞点(见下图)。
+
+## 总结
+
+最终Wombat框架稳定运行，go tool trace 也很好用，kitex tool 命令也很方便。
+"""
+
+
+def test_a_name_glued_to_chinese_is_found_and_a_word_inside_a_known_name_is_not():
+    _, found = discover_concepts(_passages(GLUED, "g.md"), load_lexicon())
+    by_name = {c.name: c for c in found}
+    assert by_name.get("Wombat") and by_name["Wombat"].type == "framework"  # 基于Wombat框架: no spaces around it
+    assert not {"trace", "tool"} & set(by_name)  # the words of `go tool trace`, an everyday word in lower case
