@@ -319,8 +319,10 @@ def discover_concepts(
         if (not recurring and key not in partner) or key in taken:
             continue
         shown = surface[key].most_common(1)[0][0]
+        cue_count = sum(n for k, n in kind[key].items() if n >= 1)
+        central = len(passages_seen) >= 5 and cue_count >= 2 and shown[0].isupper()  # Saga 模式, across the corpus
         if (_everyday_word(shown) and key not in repositories and key not in partner and (shown.islower() or (
-                not structural[key] and not (kind[key].keys() & {"framework", "library", "tool", "platform"})))):
+                not structural[key] and not central and not (kind[key].keys() & {"framework", "library", "tool", "platform"})))):
             # "Payload 协议", "Origin 字段": an everyday English word before a cue names no product; written in
             # lower case ("kitex tool 命令"), it is the word, whatever follows
             continue
