@@ -290,3 +290,14 @@ def test_a_name_glued_to_chinese_is_found_and_a_word_inside_a_known_name_is_not(
     by_name = {c.name: c for c in found}
     assert by_name.get("Wombat") and by_name["Wombat"].type == "framework"  # 基于Wombat框架: no spaces around it
     assert not {"trace", "tool"} & set(by_name)  # the words of `go tool trace`, an everyday word in lower case
+
+
+def test_an_everyday_word_that_names_the_corpus_central_idea_is_a_concept():
+    sections = "".join(
+        f"## 第{n}节\n\n在订单系统里，Relay 模式把第{n}步的消息转发给下游，Payload 协议只在这里出现第{n}次。\n\n" for n in range(1, 6)
+    )
+    _, found = discover_concepts(_passages("# 订单\n\n" + sections, "r.md"), load_lexicon())
+    names = {c.name for c in found}
+    assert "Relay" in names  # capitalised, cued as a pattern, in every section
+    once = "## 协议\n\nPayload 协议只出现一次，Relay 模式也只出现一次。\n"
+    assert not {c.name for c in discover_concepts(_passages(once, "o.md"), load_lexicon())[1]} & {"Relay", "Payload"}
