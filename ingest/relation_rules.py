@@ -39,7 +39,7 @@ _LIMITS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "is_a": (ANY - {"language"}, IDEA),
     "implements": (COMPONENT | PROTOCOL, IDEA | PROTOCOL),
     "alternative_to": (ANY, ANY),
-    "integrates_with": (COMPONENT, COMPONENT),
+    "integrates_with": (COMPONENT | PROTOCOL, COMPONENT | PROTOCOL),
     "solves": (SOFTWARE | PROTOCOL | IDEA, frozenset({"concept"})),
     "measures": (COMPONENT, COMPONENT | {"concept"}),
 }
@@ -304,6 +304,16 @@ RULES: tuple[Rule, ...] = (
         examples=("{Kitex:framework} 提供了可动态配置的治理能力，包括客户端的超时、重试，以及服务端的{限流:pattern}。",),
         counter=("{Kitex:framework} 没有提供治理能力，包括{超时:pattern}。",
                  "{Kitex:framework} 的文档提供了治理能力的说明，包括{超时:pattern}。"),
+    ),
+    Rule(
+        # "TTHeader 可以和 Thrift、Kitex Protobuf 结合使用": one thing and the list it combines with
+        "combined-with-list", "integrates_with",
+        r"(?P<first>[^，,。；;：:]{1,20}?)(?:可以|可|能够|能|也|都)*(?:和|与|同|跟)(?P<second>[^，,。；;：:]{1,40}?)"
+        r"(?:结合|配合|搭配|组合|一起|同时)使用",
+        where="span", sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL,
+        examples=("{TTHeader:protocol} 可以和 Thrift、{Kitex Protobuf:protocol} 结合使用；",),
+        counter=("{TTHeader:protocol} 不能和 {Kitex Protobuf:protocol} 结合使用。",
+                 "{TTHeader:protocol} 的文档和 {Kitex Protobuf:protocol} 结合使用的说明见下文。"),
     ),
     Rule(
         "choice-among", "is_a",
