@@ -31,10 +31,11 @@ SOFTWARE = frozenset({"framework", "library", "tool"})
 COMPONENT = SOFTWARE | {"platform"}
 IDEA = frozenset({"pattern", "concept"})
 PROTOCOL = frozenset({"protocol"})
+USER = COMPONENT | PROTOCOL | {"pattern"}  # what a sentence rule lets use something: not a bare concept
 
 # Outer limits per relation: (source types, target types). A rule may narrow them, never widen them.
 _LIMITS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "uses": (COMPONENT | PROTOCOL | {"pattern"}, COMPONENT | PROTOCOL | IDEA),
+    "uses": (COMPONENT | PROTOCOL | IDEA, COMPONENT | PROTOCOL | IDEA),
     "part_of": (ANY - {"language"}, COMPONENT | PROTOCOL | IDEA),
     "is_a": (ANY - {"language"}, IDEA),
     "implements": (COMPONENT | PROTOCOL, IDEA | PROTOCOL),
@@ -49,6 +50,8 @@ ATTRIBUTES = frozenset({"open-source", "cloud-native", "high-concurrency", "high
 # What hosts or serves a product: "X 中间件" is the framework's own only when X is the framework; a
 # "k6 Pod" is a pod that runs k6, not something k6 implements.
 HOSTED = frozenset({"middleware", "plugin", "pod"})
+# After "基于 A 的 X": X is the head of its phrase, not the modifier of a product ("基于 Netpoll 的 RPC 框架")
+_IDEA_HEAD = r"(?!\s*(?:框架|库|工具|系统|平台|组件|服务|中间件|引擎|SDK|客户端|服务端|代理|扩展|插件|模块|方案|实现))"
 # What a table's first header cell says its rows are: the parts of a stack, or kinds of something.
 _STACK_PARTS = "组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|component|layer|field|step"
 _KINDS = "类型|策略|机制|功能|能力|type|kind|strategy|feature"
@@ -798,11 +801,22 @@ RULES: tuple[Rule, ...] = (
         counter=("{Netpoll:library} 没有采用 {Reactor:pattern} 模型。",),
     ),
     Rule(
+        # a framework's feature: "基于 Kitex 的服务治理" -> Kitex implements it
         "idea-based-on", "implements", rf"<s>(?:开发|构建|实现|打造|封装)?的(?:[^{_PUNCT}的]{{0,6}}?的?)?<s>",
-        before=r"(?:基于|构建于|建立在|建立于)\s*", sources=SOFTWARE | {"platform"}, targets=IDEA,
+        before=r"(?:基于|构建于|建立在|建立于)\s*", sources=frozenset({"framework"}), targets=IDEA,
         # the idea is the head of its phrase, not the modifier of a product ("基于 Netpoll 的 RPC 框架")
-        after=r"(?!\s*(?:框架|库|工具|系统|平台|组件|服务|中间件|引擎|SDK|客户端|服务端|代理|扩展|插件|模块|方案|实现))",
-        examples=("这里用的是基于 {Redis:platform} 的{分布式锁:pattern}。",),
+        after=_IDEA_HEAD,
+        examples=("这里讲的是基于 {Kitex:framework} 的{服务治理:concept}。",),
+        counter=("这里讲的是基于 {Kitex:framework} 的{服务治理:concept}吗？",
+                 "基于 {Kitex:framework} 的{可观测性:concept}扩展。"),
+    ),
+    Rule(
+        # an idea built on a library, tool or platform uses it: "基于 DynamicGo 的泛化调用", "基于 Redis 的分布式锁"
+        "idea-built-on", "uses", rf"<s>(?:开发|构建|实现|打造|封装)?的(?:[^{_PUNCT}的]{{0,6}}?的?)?<s>",
+        before=r"(?:基于|构建于|建立在|建立于)\s*", direction="B->A", sources=IDEA,
+        targets=frozenset({"library", "tool", "platform"}), after=_IDEA_HEAD,
+        examples=("这里用的是基于 {Redis:platform} 的{分布式锁:pattern}。",
+                  "#### 基于 {DynamicGo:library} 的{泛化调用:concept}"),
         counter=("这里用的是基于 {Redis:platform} 的{分布式锁:pattern}吗？",
                  "基于 {OpenTelemetry:tool} 的{可观测性:concept}扩展。"),
     ),
@@ -820,7 +834,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "based-on-the", "uses", rf"<s>(?:开发|构建|实现|打造|编写|封装)?的(?:[^{_PUNCT}的]{{0,6}}?的?)?<s>", before=r"(?:基于|构建于|建立在|建立于)\s*",
-        direction="B->A", targets=COMPONENT | PROTOCOL | IDEA,
+        direction="B->A", sources=USER, targets=COMPONENT | PROTOCOL | IDEA,
         # "基于 Netpoll 的 HTTP/2 实现": an implementation of B, not B; "JSON 解码器": a decoder for B, not B
         after=r"(?!\s*(?:实现|扩展|插件|版本|适配|解码器|编码器|编解码器|解析器|序列化器))",
         examples=(
@@ -846,7 +860,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "based-on", "uses", r"<adv>(?:基于|基於|构建于|建立在|建立于|构建在|采用|选用)(?![^，,。；;]*?(?:在|做|来))<obj>",
         after=r"(?:<s>(?:之上|为基础|为底座|实现|构建|开发|封装|打造))?",
-        examples=(
+        sources=USER, examples=(
             "{Kratos:framework} 的传输层基于 {gRPC:protocol} 实现。",
             "{Kratos:framework} 采用 {Consul:platform} 做服务发现。",
         ),
@@ -880,7 +894,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "foundation", "uses", r"<adv>以<s>", after=rf"<s>(?:为|作为)[^{_PUNCT}]{{0,6}}?(?:基础|底座|核心|基石)",
-        examples=(
+        sources=USER, examples=(
             "{Kratos:framework} 以 {gRPC:protocol} 为基础构建传输层。",
             "{Kratos:framework} 以 {Protobuf:protocol} 为接口定义的核心。",
         ),
@@ -889,7 +903,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "uses", "uses",
         r"<adv>(?:(?:通过|借助)?(?:使用了?|利用|调用|引入了?)|用到了?|依赖于?|借助于?|通过|依靠|(?:使用|采用|用|依赖)的是)<obj>",
-        targets=COMPONENT | PROTOCOL | {"pattern"},
+        sources=USER, targets=COMPONENT | PROTOCOL | {"pattern"},
         examples=(
             "{Hertz:framework} 默认使用自研的高性能网络库 {Netpoll:library}。",
             "{Saga:pattern}通过一系列本地事务与{补偿:pattern}操作保证一致性。",
@@ -906,7 +920,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "uses-en", "uses",
         r"\s*(?:is\s+|are\s+)?(?:uses|use|relies\s+on|depends\s+on|leverages|(?:built|based|implemented|running)\s+(?:on(?:\s+top\s+of)?|upon)|powered\s+by)\s+(?:the\s+)?",
-        targets=COMPONENT | PROTOCOL | {"pattern"},
+        sources=USER, targets=COMPONENT | PROTOCOL | {"pattern"},
         examples=("{Kratos:framework} is built on top of {gRPC:protocol}.",),
         counter=("{Kratos:framework} is not built on {gRPC:protocol}.",),
     ),
