@@ -363,6 +363,9 @@ def _chain_edges(text: str, chain: list[Match], types: dict[str, str]) -> Iterat
             # a name glued to the next one modifies it ("MySQL Binlog 同步模块"): it is not a phrase's head
             modifier = after_right is not None and after_right.start - right[-1].end <= 1
             yield from _pair_edges(text, left, right, types, modifier)
+            if modifier and right[-1].end == after_right.start and _CJK_EDGE.match(text[right[-1].end - 1 : right[-1].end + 1]):
+                # "避免后端阻塞导致网关雪崩": 网关 only qualifies 雪崩, so the cue also reaches the head it qualifies
+                yield from _pair_edges(text, left, [after_right], types)
 
 
 def _apposition(text: str, first: Match, second: Match, types: dict[str, str]) -> bool:

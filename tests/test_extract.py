@@ -102,6 +102,15 @@ def test_a_process_diagram_gives_no_component_edges_but_an_architecture_diagram_
     assert ("gin", "uses", "otelgin") in relations
 
 
+def test_a_cue_reaches_the_head_a_glued_name_qualifies():
+    concepts = load_lexicon()
+    text = "Timeout 避免后端阻塞导致网关雪崩。\n\n超时避免了下游阻塞导致网关雪崩吗？不一定。\n"
+    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), ConceptMatcher(concepts), concepts)
+                 if r.type != "related_to"}
+    assert ("timeout", "solves", "cascading-failure") in relations  # 网关 only qualifies 雪崩
+    assert not {r for r in relations if "api-gateway" in (r[0], r[2])}
+
+
 def test_definition_sentences():
     concepts = load_lexicon()
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"
