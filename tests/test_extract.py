@@ -88,6 +88,9 @@ def test_clauses_after_a_definition_keep_its_subject_until_a_new_one():
     assert ("kratos", "uses", "grpc") in relations and ("kratos", "implements", "protobuf") in relations
     assert not {r for r in relations if r[0] == "go-zero" and r[2] == "consul"}  # 我们 is the new subject
     assert not {r for r in relations if "kitex" in (r[0], r[2]) and r[1] != "related_to"}
+    item = "- Kratos：Go 微服务框架，支持 gRPC。\n"
+    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(item), matcher, concepts)}
+    assert ("kratos", "implements", "grpc") in relations  # the term of a definition list is the topic
 
 
 def test_a_process_diagram_gives_no_component_edges_but_an_architecture_diagram_does():
