@@ -719,9 +719,14 @@ RULES: tuple[Rule, ...] = (
                  "配合 {Kitex:framework} 使用的 {Netpoll:library} 的配置见下文。"),
     ),
     Rule(
+        # products joined by "+" work together (a stack: "Flink+RocksDB+MinIO"); a "+" chain that also names a
+        # topic in Chinese is a syllabus ("Gin+Kratos+微服务实训"), not products that integrate
         "plus", "integrates_with", r"\s*[+＋]\s*", sources=COMPONENT, targets=COMPONENT,
-        examples=("基于 {Docker:tool}+{Kubernetes:platform} 的发布流水线",),
-        counter=("{gRPC:protocol} + {Protobuf:protocol} 的组合",),
+        before=r"(?<![\u4e00-\u9fff][+＋])(?<![\u4e00-\u9fff]\s[+＋])\s*$", after=r"(?!\s*[+＋]\s*[\u4e00-\u9fff])",
+        examples=("基于 {Docker:tool}+{Kubernetes:platform} 的发布流水线",
+                  "新架构({Flink:platform}+{RocksDB:platform}+MinIO)"),
+        counter=("{gRPC:protocol} + {Protobuf:protocol} 的组合",
+                 "仅3家通过{Gin:framework}+{Kratos:framework}+微服务生产级实训认证"),
     ),
     Rule(
         "supports-en", "integrates_with", r"\s*(?:also\s+|natively\s+)?(?:supports|integrates\s+with|works\s+with|interoperates\s+with)\s+(?:the\s+)?",
