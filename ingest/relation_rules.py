@@ -51,7 +51,7 @@ ATTRIBUTES = frozenset({"open-source", "cloud-native", "high-concurrency", "high
 # "k6 Pod" is a pod that runs k6, not something k6 implements.
 HOSTED = frozenset({"middleware", "plugin", "pod"})
 # After "基于 A 的 X": X is the head of its phrase, not the modifier of a product ("基于 Netpoll 的 RPC 框架")
-_IDEA_HEAD = r"(?!\s*(?:框架|库|工具|系统|平台|组件|服务|中间件|引擎|SDK|客户端|服务端|代理|扩展|插件|模块|方案|实现))"
+_IDEA_HEAD = r"(?!\s*(?:框架|库|工具|系统|平台|组件|服务|中间件|引擎|SDK|客户端|服务端|代理|扩展|插件|模块|方案|实现|雏形|原型|示例|样例|demo))"
 # What a table's first header cell says its rows are: the parts of a stack, or kinds of something.
 _STACK_PARTS = "组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|component|layer|field|step"
 _KINDS = "类型|策略|机制|功能|能力|type|kind|strategy|feature"
@@ -813,7 +813,8 @@ RULES: tuple[Rule, ...] = (
         after=_IDEA_HEAD,
         examples=("这里讲的是基于 {Kitex:framework} 的{服务治理:concept}。",),
         counter=("这里讲的是基于 {Kitex:framework} 的{服务治理:concept}吗？",
-                 "基于 {Kitex:framework} 的{可观测性:concept}扩展。"),
+                 "基于 {Kitex:framework} 的{可观测性:concept}扩展。",
+                 "基于{go-micro:framework}或Kratos的轻量级{服务网格:pattern}雏形"),
     ),
     Rule(
         # an idea built on a library, tool or platform uses it: "基于 DynamicGo 的泛化调用", "基于 Redis 的分布式锁"
@@ -840,8 +841,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "based-on-the", "uses", rf"<s>(?:开发|构建|实现|打造|编写|封装)?的(?:[^{_PUNCT}的]{{0,6}}?的?)?<s>", before=r"(?:基于|构建于|建立在|建立于)\s*",
         direction="B->A", sources=USER, targets=COMPONENT | PROTOCOL | IDEA,
-        # "基于 Netpoll 的 HTTP/2 实现": an implementation of B, not B; "JSON 解码器": a decoder for B, not B
-        after=r"(?!\s*(?:实现|扩展|插件|版本|适配|解码器|编码器|编解码器|解析器|序列化器))",
+        # "基于 Netpoll 的 HTTP/2 实现": an implementation of B, not B; "JSON 解码器": a decoder for B; "服务网格雏形":
+        # a prototype of B
+        after=r"(?!\s*(?:实现|扩展|插件|版本|适配|解码器|编码器|编解码器|解析器|序列化器|雏形|原型|示例|样例|demo))",
         examples=(
             "基于 {Netpoll:library} 的 {Kitex:framework} 在长连接场景下表现很好。",
             "团队内部用的是基于 {Kratos:framework} 封装的 {kratos-layout:tool} 脚手架。",
