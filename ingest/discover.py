@@ -462,8 +462,8 @@ def _chinese_term(term: str, matcher: ConceptMatcher) -> bool:
         return False
     if _SECTION_WORD.search(term) or matcher.find(term):
         return False
-    if re.search(r"(工具|框架|库|组件|模块|插件|接口)$", term):
-        return False  # 命令行工具, 扩展接口: a kind of thing, not one thing
+    if re.search(r"(工具|框架|库|组件|模块|插件|接口|扩展|拓展)$", term):
+        return False  # 命令行工具, 扩展接口, 监控拓展: a kind of thing, not one thing
     if re.search(r"(证券|银行|科技|集团|公司|保险|基金|传媒|控股|大学|学院|研究院)$", term):
         return False  # 华兴证券: an organisation, a user of the software, not a concept of it
     if re.search(r"(优化|运营|推广|建设|分享|改进|招聘)$", term):
