@@ -140,3 +140,24 @@ def test_a_paraphrase_links_the_concept_its_description_matches(kb, query, conce
 
 def test_a_query_that_names_its_concept_gets_no_guess(kb):
     assert all(c.score == 1.0 or c.score <= 0.3 for c in kb.search("Gin 自定义中间件").concepts)
+
+
+def test_search_where_the_graph_knows_no_concept(hash_index):
+    # benchmarks/sparse_graph.py measures search with a share of the concepts known; at 1 it is the index as
+    # built, at 0 the concept signals have nothing to say and the text alone ranks (nothing guessed)
+    import importlib.util
+    from pathlib import Path
+
+    from gokg import KnowledgeBase
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "sparse_graph.py"
+    spec = importlib.util.spec_from_file_location("sparse_graph", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    whole = KnowledgeBase.open(hash_index)
+    query = "saga 补偿 流程"
+    assert bench.sparse(hash_index, 1.0, 0, None).search(query).to_dict() == whole.search(query).to_dict()
+    nothing = bench.sparse(hash_index, 0.0, 0, None)
+    result = nothing.search(query)
+    assert result.hits and result.concepts == []
+    assert result.to_dict() == nothing.search(query, signals=("bm25", "dense", "heading")).to_dict()
