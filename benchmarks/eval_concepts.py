@@ -86,15 +86,13 @@ def score(G, concepts: list[dict], relations: list[dict], verbose: bool = False)
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--index", default="index")
-    parser.add_argument("--gold", default="../shared/eval/dev_concepts.json")
-    parser.add_argument("--verbose", action="store_true")
-    args = parser.parse_args()
-    G = KnowledgeBase.open(args.index).graph
-    concepts, relations = load_gold(Path(args.gold))
-    s = score(G, concepts, relations, args.verbose)
+DEV_GOLD = Path("../shared/eval/dev_concepts.json")
+
+
+def report(G, gold: Path, verbose: bool = False) -> None:
+    """Print the scores of graph ``G`` against the gold at ``gold``."""
+    concepts, relations = load_gold(Path(gold))
+    s = score(G, concepts, relations, verbose)
     typed_edges = sum(1 for *_, rel in G.edges(keys=True) if rel != "related_to")
     print(f"concept recall {s['found']}/{s['concepts']} = {s['found'] / s['concepts']:.3f}")
     if s["core"]:
@@ -103,6 +101,15 @@ def main() -> None:
     print(f"type accuracy  {s['typed']}/{s['found']} = {s['typed'] / max(s['found'], 1):.3f}")
     print(f"typed-relation recall {s['relations_found']}/{s['relations']} = {s['relations_found'] / s['relations']:.3f}")
     print(f"graph: {G.number_of_nodes()} nodes, {typed_edges} typed edges, {G.number_of_edges() - typed_edges} related_to")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--index", default="index")
+    parser.add_argument("--gold", default=str(DEV_GOLD))
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    report(KnowledgeBase.open(args.index).graph, Path(args.gold), args.verbose)
 
 
 if __name__ == "__main__":
