@@ -16,12 +16,12 @@ passage is about:
 
 :class:`CompactPassages` wraps an encoder so that it reads passages this way, each distinct text once
 (identical passages, repeated boilerplate), and a long one in windows of at most :data:`WINDOW_TOKENS`
-tokens whose vectors are averaged; :func:`gokg.ingest.embed.load_encoder` applies it. e5 attends to
-every pair of tokens in a window, so a token costs more in a longer one (0.66 ms at 64 tokens, 0.83
-at 256, 0.93 at 384 on 2 cores: ``benchmarks/bench.py --reading``), and e5-small's mean-pooled vector of a long passage is a blur of
-its topics: read in windows of 256 tokens, nDCG@10 rose from 0.818 to 0.844 on the seeds' dev queries
-and from 0.763 to 0.776 on the cloudwego docs (windows of 192 or 128 lose quality on the seeds). On the
-seeds the encoder reads 77 % of the original tokens, on the cloudwego docs 79 %.
+tokens whose vectors are averaged; :func:`gokg.ingest.embed.load_encoder` applies it. e5 attends to every
+pair of tokens in a window, so a token costs more in a longer one (0.66 ms at 64 tokens, 0.83 at 256,
+0.93 at 384 on 2 cores: ``benchmarks/bench.py --reading``), and e5-small's mean-pooled vector of a long
+passage is a blur of its topics: read in windows of 256 tokens, nDCG@10 rose from 0.818 to 0.844 on the
+seeds' dev queries and from 0.763 to 0.776 on the cloudwego docs (windows of 192 or 128 lose quality on
+the seeds). On the seeds the encoder reads 77 % of the original tokens, on the cloudwego docs 79 %.
 """
 from __future__ import annotations
 
