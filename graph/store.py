@@ -139,7 +139,7 @@ def _wait_for_swap(index_dir: Path, timeout: float = 5.0) -> None:
         time.sleep(0.02)
 
 
-def manifest_for(*, encoder_name: str, dim: int, settings: dict, lexicon_hash: str, files: dict, sources: dict,
+def manifest_for(*, encoder_name: str, dim: int, reads: str | None = None, settings: dict, lexicon_hash: str, files: dict, sources: dict,
                  counts: dict, problems: list[dict], inputs: list[str], checksums: dict) -> dict:
     from gokg import __version__
 
@@ -150,7 +150,7 @@ def manifest_for(*, encoder_name: str, dim: int, settings: dict, lexicon_hash: s
         "python": platform.python_version(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "stage": STAGE_EMBEDDING,
-        "encoder": {"name": encoder_name, "dim": dim},
+        "encoder": {"name": encoder_name, "dim": dim, **({"reads": reads} if reads else {})},
         "vector_index": None,
         "settings": settings,
         "lexicon_hash": lexicon_hash,
@@ -366,6 +366,7 @@ def write_index(tmp: Path, corpus, settings, encoder, tokenizer, lexicon_hash: s
     manifest = manifest_for(
         encoder_name=encoder.name,
         dim=int(encoder.dim),
+        reads=getattr(encoder, "reads", None),
         settings=settings.to_dict(),
         lexicon_hash=lexicon_hash,
         files={d.name: d.sha256 for d in corpus.documents},
@@ -435,14 +436,15 @@ def source_hashes(paths: list[Path], known: dict[str, str] | None = None) -> dic
     return {str(file): known.get(str(file)) or file_hash(file) for file, _root in files}
 
 
-def embedding_cache(index_dir: Path, encoder_name: str) -> dict[str, np.ndarray]:
-    """Vectors of the previous index at ``index_dir`` by text hash, if it was built with the same encoder:
-    its vectors once complete, its persisted chunks while embedding. Files that do not match their
-    checksums are not used (a vector must belong to the text its hash names)."""
+def embedding_cache(index_dir: Path, encoder_name: str, reads: str | None = None) -> dict[str, np.ndarray]:
+    """Vectors of the previous index at ``index_dir`` by text hash, if it was built with the same encoder
+    reading passages the same way (``reads``: see gokg.ingest.embed_text.CompactPassages): its vectors once
+    complete, its persisted chunks while embedding. Files that do not match their checksums are not used
+    (a vector must belong to the text its hash names)."""
     index_dir = Path(index_dir)
     try:
         manifest = json.loads((index_dir / MANIFEST).read_text("utf-8"))
-        if manifest["encoder"]["name"] != encoder_name:
+        if manifest["encoder"]["name"] != encoder_name or manifest["encoder"].get("reads") != reads:
             return {}
         dim = int(manifest["encoder"]["dim"])
         if manifest.get("format_version") == 1:  # before checksums: the rows of vectors.npy follow passages.jsonl

@@ -36,6 +36,7 @@ import numpy as np
 
 from gokg.errors import EncoderError
 
+from .embed_text import split_windows
 from .registry import Registry
 
 __all__ = [
@@ -132,21 +133,13 @@ class E5Encoder:
         np.add.at(pooled, np.asarray(owner), vectors)
         return _normalise(pooled)
 
+    def token_count(self, text: str, kind: Kind = "passage") -> int:
+        """The tokens the model reads for ``text`` (its prefix and special tokens included)."""
+        return self._model.token_count(text, kind == "query")
+
     def _windows(self, text: str, is_query: bool) -> list[str]:
-        if self._model.token_count(text, is_query) <= self.max_tokens:
-            return [text]
-        # Cut at line ends into pieces that fit the window; each piece is embedded, then averaged.
-        pieces, current = [], ""
-        for line in text.split("\n"):
-            candidate = f"{current}\n{line}" if current else line
-            if current and self._model.token_count(candidate, is_query) > self.max_tokens:
-                pieces.append(current)
-                current = line
-            else:
-                current = candidate
-        if current:
-            pieces.append(current)
-        return pieces
+        # A text longer than the model's window is cut into pieces that fit; each is embedded, then averaged.
+        return split_windows(text, self.max_tokens, lambda piece: self._model.token_count(piece, is_query))
 
 
 class SentenceTransformerEncoder:

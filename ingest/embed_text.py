@@ -6,20 +6,29 @@ compact form of it (:func:`compact_text`), because its time grows with the token
 spends most of its tokens on syntax (``}``, ``if err != nil {``, imports) that says little about what a
 passage is about:
 
-- prose, lists, tables and headings are kept as written (a heading repeated by the heading path once);
-- code is replaced by its comments, string literals and identifiers (each identifier once, keywords out);
-- a mermaid diagram by its node and edge labels;
+- prose, lists, tables and headings are kept as written (a heading repeated by the heading path once),
+  less the numbering of headings and list items (``第二章:``, ``2.1``, ``3.``);
+- code is replaced by its comments, Chinese text and first identifiers and string literals (each once,
+  keywords out, at most :data:`CODE_IDENTIFIERS` a listing);
+- a mermaid diagram by its first :data:`DIAGRAM_LABELS` node and edge labels;
 - markup that carries no meaning goes: code fences, table separator rows, HTML-only lines, link
   reference definitions, the URL of a Markdown link (its text stays).
 
-:class:`CompactPassages` wraps an encoder so that it reads passages this way and embeds each distinct
-text once (identical passages, repeated boilerplate); :func:`gokg.ingest.embed.load_encoder` applies it.
-On the seeds the encoder reads 20 % fewer tokens, and search quality holds (nDCG@10 on the seeds' dev
-queries 0.790, was 0.795; on the cloudwego docs 0.696, was 0.695).
+:class:`CompactPassages` wraps an encoder so that it reads passages this way, each distinct text once
+(identical passages, repeated boilerplate), and a long one in windows of at most :data:`WINDOW_TOKENS`
+tokens whose vectors are averaged; :func:`gokg.ingest.embed.load_encoder` applies it. e5 attends to every
+pair of tokens in a window, so a token costs more in a longer one (0.66 ms at 64 tokens, 0.83 at 256,
+0.93 at 384 on 2 cores: ``benchmarks/bench.py --reading``), and e5-small's mean-pooled vector of a long
+passage is a blur of its topics: read in windows of 256 tokens, nDCG@10 rose from 0.818 to 0.844 on the
+seeds' dev queries and from 0.763 to 0.776 on the cloudwego docs (windows of 192 or 128 lose quality on
+the seeds). On the seeds the encoder reads 77 % of the original tokens, on the cloudwego docs 79 %.
 """
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
@@ -28,7 +37,10 @@ from gokg.text import heading_title
 
 from .structure import parse_blocks
 
-__all__ = ["embed_text", "compact_text", "code_summary", "mermaid_labels", "encode_unique", "CompactPassages"]
+__all__ = [
+    "embed_text", "compact_text", "code_summary", "mermaid_labels", "split_windows", "encode_unique", "CompactPassages",
+    "WINDOW_TOKENS", "READING",
+]
 
 # Words a Go (or shell, YAML, Dockerfile) listing repeats everywhere: they tell passages apart no better than `}`.
 _NOISE = frozenset(
@@ -45,6 +57,10 @@ _TRAILING_COMMENT = re.compile(r"(?:^|\s)(?://|#)\s*(.*)$")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff\w，、]*")  # prose read as code (`可以通过 x := f() 注入`) stays
 
+WINDOW_TOKENS = 256  # the longest window the encoder reads of a passage (see the module's docstring)
+CODE_IDENTIFIERS = 12  # names and literals a listing is read by, after its comments and Chinese text
+DIAGRAM_LABELS = 12  # labels a diagram is read by
+
 _MERMAID_HEADER = re.compile(
     r"^\s*(graph|flowchart)\s+\w+\s*$|^\s*(sequenceDiagram|classDiagram|stateDiagram(-v2)?|erDiagram|gantt|pie|"
     r"journey|mindmap|timeline)\b\s*$"
@@ -58,6 +74,16 @@ _HTML_ONLY = re.compile(r"^\s*(<[^>]+>\s*)+$")
 _LINK_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s*\S+\s*$")
 _MARKDOWN_LINK = re.compile(r"(!?)\[([^\]]*)\]\([^)]*\)")
 # A cheap test before parsing: text without any of these has no code or diagram for parse_blocks to find.
+# Numbering at the start of a heading, a heading path's level or a list item (`第二章:`, `2.1`, `3.`, `一、`):
+# it orders a document and says nothing about what a passage is about.
+_NUMBERING = re.compile(
+    r"(^#*\s*|(?<= > ))(?:第[一二三四五六七八九十百零\d]+[章节部分篇讲](?:[:：、.]\s*|\s+)|\d+(?:\.\d+)+\.?\s+"
+    r"|\d+[.、)](?!\d)\s*|[一二三四五六七八九十]+、\s*)"
+)
+_BOUNDARIES = (re.compile(r"(?<=\n)"), re.compile(r"(?<=[。！？；.!?;])"), re.compile(r"(?<= )"))
+# What this module makes of a passage for the encoder, as a short hash of its code: vectors of a previous
+# index are reused only when they were embedded from the same reading (graph.store.embedding_cache).
+READING = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 _MAY_HOLD_CODE = re.compile(r"[{}();=<>]|:=|->|^\s*(graph|flowchart|sequenceDiagram|\$|#|//|FROM |RUN |apiVersion)", re.MULTILINE)
 
 
@@ -70,11 +96,11 @@ def embed_text(passage: Passage, with_section: bool = True) -> str:
 
 
 def compact_text(text: str) -> str:
-    """What the encoder reads for ``text``: prose as written, code by its comments and identifiers,
-    diagrams by their labels, no markup.
+    """What the encoder reads for ``text``: prose as written (its numbering out), code by its comments and
+    first identifiers, diagrams by their labels, no markup.
 
     >>> print(compact_text("2.1 路由分组\\n```go\\nr := gin.Default()\\napi := r.Group(\\"/api/v1\\") // 版本化\\n}\\n```"))
-    2.1 路由分组
+    路由分组
     gin.Default api r.Group /api/v1 版本化
     """
     text = _drop_repeated_heading(text)
@@ -115,25 +141,35 @@ def _strip_markup(text: str) -> str:
     for line in text.split("\n"):
         if _FENCE.match(line) or _SEPARATOR_ROW.match(line) or _HTML_ONLY.match(line) or _LINK_DEFINITION.match(line):
             continue
-        lines.append(_MARKDOWN_LINK.sub(r"\2", line))
+        lines.append(_NUMBERING.sub(r"\1", _MARKDOWN_LINK.sub(r"\2", line)))
     return "\n".join(lines).strip("\n")
 
 
-def code_summary(code: str, seen: set[str] | None = None) -> str:
+def code_summary(code: str, seen: set[str] | None = None, identifiers: int = CODE_IDENTIFIERS) -> str:
     """A listing by its comments, string literals and identifiers, in order; an identifier already in ``seen``
-    (updated), a keyword or a one-letter name is left out.
+    (updated), a keyword or a one-letter name is left out, and after the first ``identifiers`` (names and
+    literals without Chinese) only comments and Chinese text are kept.
 
     >>> code_summary('h := server.Default()\\n// 注册路由\\nh.GET("/ping", handler)\\nif err != nil {\\n    return err\\n}')
     'server.Default 注册路由 h.GET /ping handler'
+    >>> code_summary('a.One()\\nb.Two() // 第二步\\nc.Three("第三步")', identifiers=2)
+    'a.One b.Two 第二步 第三步'
     """
     seen = set() if seen is None else seen
     words: list[str] = []
+    left = identifiers
 
     def add(word: str) -> None:
+        nonlocal left
         key = word.lower()
-        if key not in seen and key not in _NOISE and (len(word) > 1 or word.isupper()):
-            seen.add(key)
-            words.append(word)
+        if key in seen or key in _NOISE or not (len(word) > 1 or word.isupper()):
+            return
+        if not _HAN.search(word):
+            if left <= 0:
+                return
+            left -= 1
+        seen.add(key)
+        words.append(word)
 
     for line in code.split("\n"):
         stripped = line.strip()
@@ -157,8 +193,9 @@ def code_summary(code: str, seen: set[str] | None = None) -> str:
     return " ".join(w for w in words if w)
 
 
-def mermaid_labels(diagram: str, seen: set[str] | None = None) -> str:
-    """A mermaid diagram by its labels, each once; a node without a label by its name (one-letter ids left out).
+def mermaid_labels(diagram: str, seen: set[str] | None = None, limit: int = DIAGRAM_LABELS) -> str:
+    """A mermaid diagram by its first ``limit`` labels, each once; a node without a label by its name
+    (one-letter ids left out).
 
     >>> mermaid_labels("graph TD\\n    A[HTTP Request] --> B{Router Match}\\n    B -->|命中| C[Handler]\\n    C --> D")
     'HTTP Request Router Match 命中 Handler'
@@ -173,10 +210,42 @@ def mermaid_labels(diagram: str, seen: set[str] | None = None) -> str:
             bare = re.sub(r"[-=.>x|o]{2,}|\bparticipant\b|\bactor\b|\bsubgraph\b", " ", line)
             labels = [w for w in re.findall(r"[\w\u4e00-\u9fff.-]+", bare) if len(w) > 1 or _HAN.match(w)]
         for label in (label.strip() for label in labels):
-            if label and label.lower() not in seen:
+            if label and label.lower() not in seen and len(words) < limit:
                 seen.add(label.lower())
                 words.append(label)
     return " ".join(words)
+
+
+def split_windows(text: str, limit: int, count: Callable[[str], int]) -> list[str]:
+    """``text`` in consecutive pieces of at most ``limit`` tokens as ``count`` counts them: cut at line ends,
+    a longer line at sentence ends, then at spaces, then in halves.
+
+    >>> split_windows("一二三。四五六。\\n七八", 4, len)
+    ['一二三。', '四五六。', '七八']
+    """
+    if count(text) <= limit:
+        return [text]
+    pieces, current = [], ""
+    for unit in _units(text, limit, count):
+        if current and count(current + unit) > limit:
+            pieces.append(current.strip())
+            current = unit
+        else:
+            current += unit
+    if current.strip():
+        pieces.append(current.strip())
+    return [piece for piece in pieces if piece] or [text]
+
+
+def _units(text: str, limit: int, count: Callable[[str], int]) -> list[str]:
+    if count(text) <= limit or len(text) < 2:
+        return [text]
+    for boundary in _BOUNDARIES:
+        parts = [part for part in boundary.split(text) if part]
+        if len(parts) > 1:
+            return [unit for part in parts for unit in _units(part, limit, count)]
+    half = len(text) // 2
+    return _units(text[:half], limit, count) + _units(text[half:], limit, count)
 
 
 def encode_unique(encoder, texts: list[str], *, kind: str = "passage") -> np.ndarray:
@@ -195,14 +264,18 @@ def encode_unique(encoder, texts: list[str], *, kind: str = "passage") -> np.nda
 
 
 class CompactPassages:
-    """An encoder that reads passages in their compact form (:func:`compact_text`), each distinct one once.
+    """An encoder that reads passages in their compact form (:func:`compact_text`), in windows of at most
+    ``window`` tokens when the wrapped encoder counts tokens (``token_count``), each distinct window once;
+    a passage's vector is the mean of its windows'.
 
     Queries pass through unchanged. ``name`` and ``dim`` are the wrapped encoder's, so an index records
-    the encoder it was built with; other attributes are the wrapped encoder's too.
+    the encoder it was built with; ``reads`` names how passages are read (an index's vectors are reused
+    only by a reader that reads them the same way); other attributes are the wrapped encoder's.
     """
 
-    def __init__(self, encoder):
+    def __init__(self, encoder, window: int = WINDOW_TOKENS):
         self.encoder = encoder
+        self.window = window
 
     @property
     def name(self) -> str:
@@ -212,13 +285,31 @@ class CompactPassages:
     def dim(self) -> int:
         return self.encoder.dim
 
+    @property
+    def reads(self) -> str:
+        windows = f", windows of {self.window} tokens" if hasattr(self.encoder, "token_count") else ""
+        return f"compact text {READING}{windows}"
+
     def __getattr__(self, attribute: str):
         return getattr(self.__dict__["encoder"], attribute)
+
+    def windows(self, text: str) -> list[str]:
+        """What the encoder reads of the passage text ``text``: its compact form, in windows."""
+        compact = compact_text(text)
+        count = getattr(self.encoder, "token_count", None)
+        return split_windows(compact, self.window, count) if count else [compact]
 
     def encode(self, texts: list[str], *, kind: str) -> np.ndarray:
         if kind != "passage":
             return self.encoder.encode(texts, kind=kind)
-        return encode_unique(self.encoder, [compact_text(text) for text in texts], kind=kind)
+        pieces = [self.windows(text) for text in texts]
+        if all(len(windows) == 1 for windows in pieces):
+            return encode_unique(self.encoder, [windows[0] for windows in pieces], kind=kind)
+        flat = [window for windows in pieces for window in windows]
+        owner = np.repeat(np.arange(len(texts)), [len(windows) for windows in pieces])
+        pooled = np.zeros((len(texts), self.dim), dtype=np.float32)
+        np.add.at(pooled, owner, encode_unique(self.encoder, flat, kind=kind))
+        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     def __repr__(self) -> str:
         return f"CompactPassages({self.encoder!r})"
