@@ -21,8 +21,9 @@ from dataclasses import replace
 from functools import lru_cache
 
 from .candidates import SECTION_WORDS as _SECTION_WORD, english_names, is_english_term, structural_candidates
-from .lexicon import ConceptMatcher, concept_id
+from .lexicon import URL, ConceptMatcher, concept_id
 from gokg.models import Concept, Passage
+from gokg.text import link_text
 from .normalize import alias_key
 
 __all__ = ["discover_concepts"]
@@ -110,15 +111,13 @@ def _go_packages(passages: list[Passage]) -> dict[str, set[int]]:
                 named[match.group(1)].add(passage.id)
             if _looks_like_code(line):
                 continue
-            words = _LINK_TARGET.sub(" ", re.sub(r"`[^`]*`", " ", line))
+            words = URL.sub(" ", link_text(re.sub(r"`[^`]*`", " ", line)))
             for match in _BARE_WORD.finditer(words):
                 in_prose.add(match.group(1))
                 named[match.group(1)].add(passage.id)
     return {word: named[word] for word in in_prose
             if qualified[word] >= 2 and _zipf(word) < 1.5 and not _PLACEHOLDER.search(word)}
 
-
-_LINK_TARGET = re.compile(r"\]\([^)]*\)|https?://\S+")
 
 
 def _type_after(text: str, end: int, default: str) -> str:

@@ -33,6 +33,11 @@ _CLAUSE_BREAK = re.compile(r"[，,：:；;]")
 _BRACKETS = re.compile(r"[（(][^（）()]*[）)]")
 _OPEN, _CLOSE = "（([【", "）)]】"
 _CJK_EDGE = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _glued(text: str, a: Match, b: Match) -> bool:
+    """``a`` ends where ``b`` starts, Chinese on both sides ("网关雪崩", "超时重试"): a only qualifies b."""
+    return a.end == b.start and bool(_CJK_EDGE.match(text[a.end - 1 : a.end + 1]))
 _NEGATION = re.compile(
     r"不(?!仅|只|同|断|少|错|久|论|管|但|如)|无法|无需|无须|没|未(?!来)|并非|而非|而是|(?<!不)但|然而|却|反而|否则|除了|"
     r"\b(?:not|no|never|cannot|without|instead|but|however|except)\b|n't\b",
@@ -364,7 +369,7 @@ def _chain_edges(text: str, chain: list[Match], types: dict[str, str]) -> Iterat
             # a name glued to the next one modifies it ("MySQL Binlog 同步模块"): it is not a phrase's head
             modifier = after_right is not None and after_right.start - right[-1].end <= 1
             yield from _pair_edges(text, left, right, types, modifier)
-            if modifier and right[-1].end == after_right.start and _CJK_EDGE.match(text[right[-1].end - 1 : right[-1].end + 1]):
+            if modifier and _glued(text, right[-1], after_right):
                 # "避免后端阻塞导致网关雪崩": 网关 only qualifies 雪崩, so the cue also reaches the head it qualifies
                 yield from _pair_edges(text, left, [after_right], types)
 
@@ -423,7 +428,7 @@ def _span_edges(text: str, matches: list[Match], types: dict[str, str]) -> Itera
     As for pairs, the first rule that fits a (head, member) pair wins."""
     done: set[tuple[str, str]] = set()
     # "超时重试": a Chinese name glued to the next one only qualifies it, the compound is about the second
-    glued = {id(a) for a, b in zip(matches, matches[1:]) if a.end == b.start and _CJK_EDGE.match(text[a.end - 1 : a.end + 1])}
+    glued = {id(a) for a, b in zip(matches, matches[1:]) if _glued(text, a, b)}
     matches = [m for m in matches if id(m) not in glued]
     for rule in rules_for("span"):
         for found in rule.cue_re.finditer(text):
