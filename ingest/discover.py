@@ -300,6 +300,11 @@ def discover_concepts(
                 uncued.discard(main)  # one form that stands on its own is enough
             if other in partner:
                 partner.setdefault(main, partner.pop(other))
+    for key in [k for k in seen_in if k.startswith("no") and len(k) >= 5]:
+        # "NoCopy" and "zero copy" are one name in two forms: a no-X of a known zero-X is its alias.
+        if same := known("zero" + key[2:]):
+            learnt[same].extend(surface[key])
+            seen_in.pop(key)
     owners = Counter(alias_key(a) for aliases in learnt.values() for a in set(aliases))
     learnt = {cid: [a for a in aliases if owners[alias_key(a)] == 1] for cid, aliases in learnt.items()}
     updated = [

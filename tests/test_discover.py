@@ -301,3 +301,32 @@ def test_an_everyday_word_that_names_the_corpus_central_idea_is_a_concept():
     assert "Relay" in names  # capitalised, cued as a pattern, in every section
     once = "## 协议\n\nPayload 协议只出现一次，Relay 模式也只出现一次。\n"
     assert not {c.name for c in discover_concepts(_passages(once, "o.md"), load_lexicon())[1]} & {"Relay", "Payload"}
+
+
+NO_FORM = """# Dingo 网络库
+
+Dingo 网络库的读写接口是 nocopy 的：上层拿到的切片直接指向内核缓冲区，NoCopy 读取省去了一次复制。
+
+## NoCopy 接口
+
+NoCopy 接口让解码器直接引用缓冲区，这就是 Dingo 的零拷贝。
+"""
+
+VET_MARKER = """# Dingo 的连接对象
+
+Dingo 的连接对象带一个 noCopy 字段，go vet 会检查带 noCopy 字段的结构体有没有被复制。
+
+## 复制检查
+
+noCopy 不占内存，noCopy 只给 go vet 看。
+"""
+
+
+def test_a_no_x_form_of_a_known_zero_x_is_its_alias_and_a_lower_camel_identifier_is_not():
+    lexicon, found = discover_concepts(_passages(NO_FORM, "d.md"), load_lexicon())
+    zero_copy = next(c for c in lexicon if "零拷贝" in c.aliases)
+    assert "NoCopy" in zero_copy.aliases
+    assert not any("nocopy" in a.lower() for c in found for a in c.aliases)  # not a second node
+    assert [m.concept_id for m in ConceptMatcher(lexicon).find("接口是 nocopy 的")] == [zero_copy.id]
+    lexicon, _ = discover_concepts(_passages(VET_MARKER, "v.md"), load_lexicon())
+    assert not any("nocopy" in a.lower() for c in lexicon for a in c.aliases)  # go vet's marker: an identifier
