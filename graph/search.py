@@ -147,7 +147,7 @@ class Searcher:
         # Only for a query that names no concept the articles mention: one that does says what it is about.
         described = None if any(cid in self.graph for cid in scores) else self.described(query)
         if described is not None and described not in scores:
-            scores[described] = DESCRIBED_SCORE  # a paraphrase: 机器增减时映射尽量少变化 -> Consistent Hashing
+            scores[described] = DESCRIBED_SCORE  # a paraphrase: 请求太多时直接拒绝一部分 -> Rate Limiting
         for cid, score in list(scores.items()):
             for hinted in self._hinted.get(cid, ()):
                 if hinted not in scores:

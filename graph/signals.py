@@ -39,14 +39,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SIGNALS", "SIGNAL_REGISTRY", "Query", "Signal", "register_signal", "get_signal", "check_signals", "top",
-    "HINT_SCORE", "NEIGHBOUR_WEIGHT", "MIN_HEADING_SHARE", "KNOWN_FLOOR", "concept_coverage", "text_agreement", "AGREE_FLOOR",
+    "HINT_SCORE", "NEIGHBOUR_WEIGHT", "MIN_HEADING_SHARE", "KNOWN_FLOOR", "concept_coverage",
     "lexical_coverage", "LEXICAL_TOP",
 ]
 
 SIGNALS = ("bm25", "expanded", "dense", "concept", "heading")  # the default signals, in fusion order
 NEIGHBOUR_WEIGHT = 0.1  # a passage about a graph neighbour of a linked concept
-AGREE_TOP = 10
-AGREE_FLOOR = 0.5  # the concept signal's weight when the text backs none of its passages
 KNOWN_FLOOR = 0.7  # the concept signal's share of its weight when the concepts cover none of the query's tokens
 MIN_HEADING_SHARE = 0.2  # a heading naming less of the query than this says little about the passage
 LEXICAL_TOP = 3  # how many of BM25's best passages judge how much of the query it found
@@ -169,20 +167,6 @@ def concept_coverage(searcher: "Searcher", query: Query, lists: dict[str, Ranked
         if linked.score > HINT_SCORE:
             covered.update(searcher.alias_tokens(linked.id))
     return KNOWN_FLOOR + (1 - KNOWN_FLOOR) * len(tokens & covered) / len(tokens)
-
-
-def text_agreement(searcher: "Searcher", query: Query, lists: dict[str, Ranked], name: str = "concept") -> float:
-    """How far the text itself backs the concept signal: ``AGREE_FLOOR`` plus the rest in proportion to the
-    share of its top ``AGREE_TOP`` passages that BM25 or the vectors also rank in their top ``2 * AGREE_TOP``.
-    Where the graph knows the corpus (the seeds) the concept signal's passages are the ones the words point
-    to; where it knows little, its passages are ones that merely mention a concept, and it weighs less."""
-    own = [pid for pid, _ in lists.get(name, [])[:AGREE_TOP]]
-    if not own:
-        return 1.0
-    text = {pid for other in ("bm25", "dense") for pid, _ in lists.get(other, [])[: 2 * AGREE_TOP]}
-    if not text:
-        return 1.0  # nothing to compare with (the signal alone)
-    return AGREE_FLOOR + (1 - AGREE_FLOOR) * sum(pid in text for pid in own) / len(own)
 
 
 @register_signal("expanded")
