@@ -43,6 +43,7 @@ _FORM_TYPE = {"acronym": "concept", "words": "concept", "chinese": "concept"}
 _IMPORT = re.compile(r"\b((?:github\.com|gitlab\.com|go\.uber\.org|golang\.org/x|google\.golang\.org|k8s\.io|sigs\.k8s\.io|gopkg\.in|go\.etcd\.io)/[\w.\-]+(?:/[\w.\-]+)?)")
 _ZH_PHRASE = re.compile(r"([\u4e00-\u9fff]{2,8}(?:模式|框架|协议|算法|架构|引擎|中间件))")
 _GENERIC_ZH = re.compile(r"^(高|易|非|低|可|深度|跳出|核心|整体|基础|基本|技术|系统|总体|典型|通用|新|旧|该|此|这种|一种|我们的|现有|传统|现代|分层|服务|传输|消息|通信|网络|开源|应用|业务|内部|底层|上层|字节跳动|公司|自研|其他|多种|各种|不同|相关|默认|主流|常见|常用|完整|高性能|简单|复杂|统一|完全|支持|实现|使用|选择)")
+_CUE_WORD_FREQ = 100  # jieba count above which a cue's first characters are an everyday word's (包括, 库存)
 _COMMON_ZH_FREQ = 2000  # jieba dictionary count above which a word is everyday Chinese (因此, 内部, 消息)
 # A Chinese phrase with a verb or particle inside is a sentence fragment (完全解决了秒杀架构), not a term.
 _FRAGMENT_ZH = re.compile(r"[了的是在和与把被将让使对从向就都也还又很更最能会可要个于得些其]|同时|整个|可以|支持|通过|进行|解决|选择|不同")
@@ -51,11 +52,17 @@ _TYPE_CUES = (
     ("tool", ("工具", "命令", "CLI", "插件", "脚手架", "tool", "plugin")),
     ("pattern", ("模式", "架构", "pattern")),
     ("protocol", ("协议", "protocol")),
-    ("platform", ("平台", "数据库", "集群", "引擎", "服务器", "platform")),
+    ("platform", ("平台", "数据库", "集群", "引擎", "服务器", "注册中心", "配置中心", "服务网格", "消息队列", "platform")),
     ("library", ("库", "包", "SDK", "客户端", "library")),
     ("language", ("语言",)),
     ("concept", ("特性", "机制", "指令集", "算法")),
 )
+# What may stand between a name and its type cue: an acronym (HTTP, RPC, JSON) and a few Chinese characters
+# (网络, 微服务, 高性能网络), as in "Hertz HTTP 框架", "Netpoll 网络库".
+_CUE_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}\s*(?=[\u4e00-\u9fff])")
+_ZH_ONLY = re.compile(r"[\u4e00-\u9fff]+$")
+_NOT_A_MODIFIER = re.compile(r"兼容|使用|实现|基于|采用|提供|替换|扩展|接入|对接|集成|调用|包括|包含|作为|成为|类似|比如|例如|如|即|或|及|等"
+                             r"|默认|其他|其它|多|单|跨|全|非|无|各种|不同|相关|这|那|该|此|每|各|某")
 # Acronyms that name measures, units or everyday computing, not a concept a reader looks up.
 _GENERIC_ACRONYMS = frozenset(
     """API APIs CPU CPUs GPU QPS TPS RT RTT ID IDs OK IO UI UX IP OS PR PRs CI CD IDE SDK URL URI FAQ README TODO
@@ -121,11 +128,30 @@ def _go_packages(passages: list[Passage]) -> dict[str, set[int]]:
 
 
 def _type_after(text: str, end: int, default: str) -> str:
-    following = text[end : end + 6]
-    for ctype, cues in _TYPE_CUES:
-        if any(following.lstrip().startswith(cue) for cue in cues):
-            return ctype
+    """The type a cue right after a name gives it, across a short modifier of the cue: ``Netpoll 网络库``,
+    ``Hertz HTTP 框架``, ``Kitex 微服务框架`` (but not ``Kitex 支持的协议``, ``Kitex Thrift 协议``).
+
+    >>> [_type_after(t, 7, "") for t in ("Netpoll 网络库", "Netpoll HTTP 框架", "Netpoll 支持的协议", "Netpoll Thrift 协议")]
+    ['library', 'framework', '', '']
+    """
+    following = text[end : end + 16].lstrip(" `*")
+    acronym = _CUE_ACRONYM.match(following)
+    rest = following[acronym.end() :] if acronym else following
+    for length in range(0, 4):
+        modifier, head = rest[:length], rest[length:]
+        if length and (not _ZH_ONLY.match(modifier) or _FRAGMENT_ZH.search(modifier) or _NOT_A_MODIFIER.search(modifier)):
+            break  # "支持的协议", "默认协议": a verb phrase or a determiner, the cue is not the name's kind
+        for ctype, cues in _TYPE_CUES:
+            cue = next((cue for cue in cues if head.startswith(cue) and not _starts_word(head, cue)), None)
+            if cue is not None:
+                # "IPC 通信库 ShmIPC", "Go 框架 Gin": the cue introduces the name after it
+                return default if re.match(r"\s*[`*“]*[A-Za-z]", head[len(cue) :]) else ctype
     return default
+
+
+def _starts_word(text: str, cue: str) -> bool:
+    """Whether ``cue`` at the start of ``text`` begins a longer everyday word (包 of 包括, 库 of 库存)."""
+    return len(text) > len(cue) and _jieba_count(text[: len(cue) + 1]) > _CUE_WORD_FREQ
 
 
 def _type_around(text: str, start: int, end: int) -> str:
@@ -479,7 +505,7 @@ def _chinese_term(term: str, matcher: ConceptMatcher) -> bool:
     words = jieba.lcut(term, HMM=False)
     if max(len(w) for w in words) < 2:
         return False  # 占比: single characters, not a compound of words
-    if len(words) == 1 and jieba.dt.FREQ.get(term, 0) > 0:
+    if len(words) == 1 and _jieba_count(term) > 0:
         return False  # one word of general Chinese (架构, 痛点, 客户端): a topic, not a term of this corpus
     return True
 
@@ -593,9 +619,15 @@ def _clean_zh(text: str) -> str:
 
 
 def _everyday_zh(word: str) -> bool:
+    return _jieba_count(word) > _COMMON_ZH_FREQ
+
+
+def _jieba_count(word: str) -> int:
+    """How often ``word`` occurs in jieba's dictionary (its background of general Chinese); 0 if it is not in it."""
     import jieba
 
-    return jieba.dt.FREQ.get(word, 0) > _COMMON_ZH_FREQ
+    jieba.dt.check_initialized()  # the dictionary loads on first use, and this may be the first
+    return jieba.dt.FREQ.get(word, 0)
 
 
 def _looks_like_code(line: str) -> bool:

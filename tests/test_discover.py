@@ -330,3 +330,23 @@ def test_a_no_x_form_of_a_known_zero_x_is_its_alias_and_a_lower_camel_identifier
     assert [m.concept_id for m in ConceptMatcher(lexicon).find("接口是 nocopy 的")] == [zero_copy.id]
     lexicon, _ = discover_concepts(_passages(VET_MARKER, "v.md"), load_lexicon())
     assert not any("nocopy" in a.lower() for c in lexicon for a in c.aliases)  # go vet's marker: an identifier
+
+
+CUES = """# 网络
+
+Numbat 网络库负责收发数据。Quoll 微服务框架构建在 Numbat 之上。Bilby 项目包括很多组件。
+基于共享内存的 IPC 通信库 Wombix 很快。
+
+## 性能
+
+Numbat 网络库用 epoll 实现，Quoll 微服务框架自带路由，Bilby 项目包括文档与示例，Wombix 已开源，IPC 通信库 Wombix 省去复制。
+"""
+
+
+def test_a_type_cue_reaches_across_a_short_modifier_and_only_to_its_own_name():
+    _, found = discover_concepts(_passages(CUES, "c.md"), load_lexicon())
+    types = {c.name: c.type for c in found}
+    assert types.get("Numbat") == "library"  # Numbat 网络库
+    assert types.get("Quoll") == "framework"  # Quoll 微服务框架
+    assert "Bilby" not in types  # 项目包括: 包 of 包括 is no cue (and nothing else makes Bilby a name)
+    assert types.get("Wombix") == "library" and types.get("IPC") != "library"  # the cue introduces Wombix
