@@ -158,15 +158,18 @@ def bm25(searcher: "Searcher", query: Query) -> Ranked:
 
 def concept_coverage(searcher: "Searcher", query: Query, lists: dict[str, Ranked] | None = None) -> float:
     """How much of the query the concept layer understands: ``KNOWN_FLOOR`` plus the rest in proportion to
-    the share of the query's tokens that belong to the concepts it names."""
+    the share of the query's tokens that belong to the concepts it names, times how sure the strongest link
+    is (1 for a name the query writes; less for a concept only its description or a hint links, a guess that
+    should not outvote the text where the articles do not mention what the query names)."""
     tokens = set(query.tokens)
+    confidence = max((linked.score for linked in query.linked), default=1.0)
     if not tokens:
-        return KNOWN_FLOOR
+        return KNOWN_FLOOR * confidence
     covered: set[str] = set()
     for linked in query.linked:
         if linked.score > HINT_SCORE:
             covered.update(searcher.alias_tokens(linked.id))
-    return KNOWN_FLOOR + (1 - KNOWN_FLOOR) * len(tokens & covered) / len(tokens)
+    return (KNOWN_FLOOR + (1 - KNOWN_FLOOR) * len(tokens & covered) / len(tokens)) * confidence
 
 
 @register_signal("expanded")

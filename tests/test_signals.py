@@ -99,3 +99,20 @@ def test_bm25_weighs_less_for_a_query_its_best_passages_barely_contain(kb):
     other_coverage, other_weight = bm25_weight("程序跑久了占的内存越来越大，重启才恢复，怎么查是哪里没放掉")
     assert own_coverage == pytest.approx(1.0) and own_weight == pytest.approx(kb.searcher.weights.bm25)
     assert other_coverage < 0.5 and other_weight == pytest.approx(other_coverage * kb.searcher.weights.bm25)
+
+
+def test_a_concept_only_hinted_or_described_weighs_less_than_one_the_query_names(kb):
+    """Where the articles do not mention what the query names, a hinted neighbour (or a concept linked by its
+    description) is a guess: the concept signal then weighs in proportion to that link's confidence."""
+    from gokg.graph.results import LinkedConcept
+    from gokg.graph.signals import HINT_SCORE, KNOWN_FLOOR
+
+    searcher = kb.searcher
+    named = searcher.query("熔断 降级")
+    assert named.linked and max(c.score for c in named.linked) == 1.0
+    hinted = Query(named.text, named.tokens, tuple(LinkedConcept(c.id, c.name, c.type, HINT_SCORE) for c in named.linked), named.depth)
+    lists = searcher.ranked_lists(named.text, list(named.linked))
+    named_weight = searcher.query_weights(named, lists)["concept"]
+    hinted_weight = searcher.query_weights(hinted, lists)["concept"]
+    assert hinted_weight < named_weight
+    assert hinted_weight == pytest.approx(HINT_SCORE * searcher.weights.concept * KNOWN_FLOOR)  # no tokens covered
