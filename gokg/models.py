@@ -112,7 +112,7 @@ class Relation:
     target: str  # concept id
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
     weight: float = 1.0
-    origin: str = "pattern"  # pattern | mermaid | table | cooccurrence | heading
+    origin: str = "pattern"  # pattern | mermaid | table | cooccurrence | heading | name
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,7 @@ class _Edge:
     relation: str
     target: str
     evidence: Evidence
-    origin: str  # pattern | table | mermaid | heading
+    origin: str  # pattern | table | mermaid | heading | name
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,8 @@ def extract_relations(
     for passage in passages:
         for edge in _typed_edges(passage, matcher, types, layouts[passage.doc]):
             found[(edge.source, edge.relation, edge.target)].append(edge)
+    for edge in _name_edges(passages, matcher, concepts, layouts):
+        found[(edge.source, edge.relation, edge.target)].append(edge)
     relations = [
         Relation(
             source=s,
@@ -167,6 +169,38 @@ def extract_relations(
     ]
     relations.extend(_cooccurrence(passages, matcher, min_cooccurrence, min_npmi))
     return relations
+
+
+_KINDS_OF = frozenset({"pattern", "concept", "protocol"})  # what a compound's head may be a kind of
+
+
+def _name_edges(passages: list[Passage], matcher: ConceptMatcher, concepts: list[Concept],
+                layouts: dict[str, _Layout]) -> Iterator[_Edge]:
+    """A discovered name that ends with a known idea's name is a kind of it: Failure Retry is a Retry,
+    PayloadCodec a Codec, Basic access authentication an Authentication. The evidence is the first prose
+    line that writes the name. Not a package named <what it is>-<what it serves> (config-nacos), nor a name
+    whose head is a product (RequestContext is no kind of Go's context package)."""
+    heads = {}
+    for concept in concepts:
+        if concept.discovered and "-" not in concept.name:
+            words = concept.name.split()
+            last = words[-1] if len(words) >= 2 else (parts[-1] if len(parts := _CAMEL_PART.findall(concept.name)) >= 2 else "")
+            head = matcher.lookup(last) if len(last) >= 4 else None
+            if head and head != concept.id and any(c.id == head and c.type in _KINDS_OF for c in concepts):
+                heads[concept.id] = head
+    for passage in passages:
+        for i, row in enumerate(passage.text.split("\n")):
+            number = passage.line_start + i
+            if not heads or layouts[passage.doc].kinds[number - 1] in ("code", "boilerplate", "mermaid"):
+                continue
+            for match in matcher.find(row):
+                if match.concept_id in heads:
+                    sentence = next(s for s in _sentences(row) if match.surface in s) if match.surface in row else row
+                    yield _Edge(match.concept_id, "is_a", heads.pop(match.concept_id),
+                                Evidence(passage.doc, number, sentence.strip()[:300]), "name")
+
+
+_CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
 def _layouts(passages: list[Passage]) -> dict[str, _Layout]:

@@ -150,3 +150,32 @@ def test_typed_relations_on_the_real_seed_articles(seeds, seed_lines):
             # the evidence is (a sentence of) the cited line, and never a line of code
             assert evidence.text in seed_lines(evidence.doc)[evidence.line]
             assert kinds[(evidence.doc, evidence.line)] != "code"
+
+
+KINDS = """# Wobble 的重试
+
+Wobble 提供 Jitter Retry：请求失败后等待一段随机时间再重试。Jitter Retry 适合抖动的网络。
+
+## 编解码
+
+自定义编解码器要实现 FrameCodec 接口，FrameCodec 负责拆包。RequestContext 保存请求信息。
+
+## 配置
+
+config-retry 从配置中心读取重试策略，config-retry 可以热更新。
+"""
+
+
+def test_a_discovered_name_ending_with_a_known_idea_is_a_kind_of_it():
+    from gokg.models import Concept
+
+    found = [Concept(name.lower(), name, kind, (name,), discovered=True) for name, kind in (
+        ("Jitter Retry", "pattern"), ("FrameCodec", "library"), ("RequestContext", "concept"), ("config-retry", "library"))]
+    concepts = load_lexicon() + found
+    names = {c.id: c.name for c in concepts}
+    relations = extract_relations(_passages(KINDS), ConceptMatcher(concepts), concepts)
+    kinds = {(names[r.source], names[r.target]) for r in relations if r.type == "is_a"}
+    assert ("Jitter Retry", "Retry") in kinds and ("FrameCodec", "Codec") in kinds
+    evidence = next(r.evidence[0] for r in relations if r.type == "is_a" and names[r.source] == "FrameCodec")
+    assert evidence.line == 7 and "FrameCodec" in evidence.text
+    assert not any(a in ("RequestContext", "config-retry") for a, _ in kinds)  # a product head; a package name
