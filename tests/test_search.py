@@ -127,7 +127,7 @@ def test_a_link_list_ranks_below_the_passage_it_points_to(tmp_path):
 
 
 @pytest.mark.parametrize(("query", "concept", "words"), [
-    ("上线前模拟大量用户同时访问，评估服务能扛住多少", "load-testing", ("压测", "压力测试")),
+    ("发布前用脚本制造海量并发请求，看系统极限能到多少", "load-testing", ("压测", "压力测试")),
     ("程序跑着跑着内存越来越大不释放", "memory-leak", ("内存泄漏",)),
 ])
 def test_a_paraphrase_links_the_concept_its_description_matches(kb, query, concept, words):
