@@ -827,6 +827,15 @@ RULES: tuple[Rule, ...] = (
                  "基于 {OpenTelemetry:tool} 的{可观测性:concept}扩展。"),
     ),
     Rule(
+        # "泛化调用是通过扩展 PayloadCodec 实现的": a feature realised through a component is built on it
+        "idea-realised-through", "uses", r"<adv>(?:也|都|就)?(?:是)?(?:通过|借助|依靠|利用)(?:扩展|使用|调用|封装)?<s>",
+        after=r"<s>(?:来|去)?<s>(?:实现|完成|支持)", sources=IDEA, targets=COMPONENT | PROTOCOL,
+        examples=("特别地，Kitex 的{泛化调用:concept}也是通过扩展 {PayloadCodec:library} 实现：",
+                  "{熔断:pattern}通过 {middleware:library} 来实现。"),
+        counter=("{泛化调用:concept}不是通过 {PayloadCodec:library} 实现的。",
+                 "{泛化调用:concept}可以通过 {Kitex:framework} 发起请求。"),
+    ),
+    Rule(
         "used-by", "uses", r"<adv>被<adv>", after=r"<s>(?:[^\s，,。；;]{0,4}?)(?:使用|依赖|调用|采用|引用|集成)", direction="B->A",
         sources=COMPONENT | PROTOCOL | {"pattern"}, targets=COMPONENT | PROTOCOL | {"pattern"},
         examples=("{Netpoll:library} 被 {Kitex:framework} 广泛使用。",),
