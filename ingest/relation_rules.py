@@ -836,6 +836,16 @@ RULES: tuple[Rule, ...] = (
                  "{泛化调用:concept}可以通过 {Kitex:framework} 发起请求。"),
     ),
     Rule(
+        # "为了能支持连接多路复用、感知连接状态，自研了网络库 Netpoll": what was built to support B provides it
+        "built-for", "implements",
+        r"(?:[、][^，,。；;]{0,8}?)?[，,]\s*(?:我们|团队)?(?:又|便|就)?(?:自研|自主研发|研发|开发|推出|打造|设计)了?[^，,。；;]{0,8}?",
+        before=r"为了[^。；;]{0,24}?(?:支持|实现|提供)\s*", direction="B->A", sources=SOFTWARE, targets=IDEA,
+        examples=("同时为了在网络通信上有更好的性能并能支持{连接多路复用:pattern}、感知连接状态，自研了网络库 {Netpoll:library}。",
+                  "为了支持{服务发现:concept}，我们开发了 {Foo:library}。"),
+        counter=("为了支持{连接多路复用:pattern}，我们没有自研 {Netpoll:library}。",
+                 "{连接多路复用:pattern}很重要，自研了 {Netpoll:library}。"),
+    ),
+    Rule(
         "used-by", "uses", r"<adv>被<adv>", after=r"<s>(?:[^\s，,。；;]{0,4}?)(?:使用|依赖|调用|采用|引用|集成)", direction="B->A",
         sources=COMPONENT | PROTOCOL | {"pattern"}, targets=COMPONENT | PROTOCOL | {"pattern"},
         examples=("{Netpoll:library} 被 {Kitex:framework} 广泛使用。",),
