@@ -250,6 +250,17 @@ RULES: tuple[Rule, ...] = (
                  "{熔断:pattern}是从客户端出发保护{调用链:concept}，防止雪崩。"),
     ),
     Rule(
+        # "将 Etcd 注册中心集成到 Kitex", "Consul注册中心": a product named with the category of system it serves
+        # as provides what that category does (not "Kitex 注册中心扩展", the framework's extension for one)
+        "category-apposition", "implements",
+        r"(?P<first>[A-Za-z][\w.\-]*)[^\S\n]?(?P<second>注册中心|配置中心|服务网格|消息队列)(?!扩展|插件|适配|组件|接口|模块|客户端|SDK|地址|选型)",
+        where="span", sources=frozenset({"platform", "tool", "library"}), targets=IDEA,
+        examples=("- [registry-etcd](https://github.com/kitex-contrib/registry-etcd) ：将 {Etcd:platform} {注册中心:concept}集成到 Kitex",
+                  "采用go-micro v4框架与{Consul:platform}{注册中心:concept}。"),
+        counter=("{Kitex:framework} {注册中心:concept}扩展见下文。",
+                 "{Etcd:platform} {注册中心:concept}扩展的用法。"),
+    ),
+    Rule(
         "such-as-software", "implements",
         r"(?P<first>[^，,。；;：:（(]{1,30}?)\s*[（(]\s*(?:如(?![何果下此今])|比如|例如|譬如|像|包括|e\.g\.,?|such as)\s*(?P<second>[^）)]{1,60})",
         where="span", direction="B->A", sources=SOFTWARE, targets=frozenset({"concept"}),
