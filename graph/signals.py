@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SIGNALS", "SIGNAL_REGISTRY", "Query", "Signal", "register_signal", "get_signal", "check_signals", "top",
-    "HINT_SCORE", "NEIGHBOUR_WEIGHT", "MIN_HEADING_SHARE", "KNOWN_FLOOR", "concept_coverage",
+    "HINT_SCORE", "NEIGHBOUR_WEIGHT", "MIN_HEADING_SHARE", "KNOWN_FLOOR", "concept_coverage", "names_a_known_concept",
     "lexical_coverage", "LEXICAL_TOP",
 ]
 
@@ -218,7 +218,15 @@ def concept(searcher: "Searcher", query: Query) -> Ranked:
     return [(int(pid), float(score[pid])) for pid in best]
 
 
-@register_signal("heading")
+def names_a_known_concept(searcher: "Searcher", query: Query, lists: dict[str, Ranked] | None = None) -> float:
+    """1 when the query names a concept the articles mention, else 0: the heading signal's weight. Without
+    one, a heading can only share the query's words, and BM25 already reads those (in the passage's own
+    text and heading); where the graph knows little of a corpus, counting them twice outvotes the vectors
+    (``benchmarks/sparse_graph.py``)."""
+    return 1.0 if any(linked.score > HINT_SCORE for linked in query.linked) else 0.0
+
+
+@register_signal("heading", knows=names_a_known_concept)
 def heading(searcher: "Searcher", query: Query) -> Ranked:
     """Passages whose heading path names the query's terms and the concepts it names (its own heading counts
     more than the ones above it): the section whose heading is the question."""

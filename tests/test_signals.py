@@ -116,3 +116,17 @@ def test_a_concept_only_hinted_or_described_weighs_less_than_one_the_query_names
     hinted_weight = searcher.query_weights(hinted, lists)["concept"]
     assert hinted_weight < named_weight
     assert hinted_weight == pytest.approx(HINT_SCORE * searcher.weights.concept * KNOWN_FLOOR)  # no tokens covered
+
+
+def test_the_heading_signal_weighs_in_only_for_a_query_that_names_a_known_concept(kb):
+    """Without a named concept a heading can only share the query's words, which BM25 already reads."""
+    searcher = kb.searcher
+
+    def heading_weight(text: str) -> float:
+        query = searcher.query(text)
+        lists = searcher.ranked_lists(text, list(query.linked))
+        assert lists.get("heading"), "a heading names the query's words"
+        return searcher.query_weights(query, lists)["heading"]
+
+    assert heading_weight("saga 补偿") == pytest.approx(searcher.weight("heading"))
+    assert heading_weight("版本 兼容性 检查") == 0.0  # a heading holds these words, the query names nothing
