@@ -553,6 +553,29 @@ def _table_edges(layout: _Layout, start: int, matcher: ConceptMatcher, types: di
                 edge = resolve(rule, a, b, types)
                 if edge:
                     yield [edge], line
+    yield from _column_edges(layout, start, end, matcher, types)
+
+
+def _column_edges(layout: _Layout, start: int, end: int, matcher: ConceptMatcher, types: dict[str, str]):
+    """Selection tables: the column whose label the rule's cue names (组件: 日志, 链路追踪) and the column its
+    ``after`` names (工具: zerolog, OpenTelemetry) pair up row by row, a cell that names one concept with the
+    names in the other's cell. Yields (edges, 0-based evidence line)."""
+    labels = [cell.strip("| *") for cell in split_cells(layout.lines[start])]
+    for rule in rules_for("table-columns"):
+        first = next((i for i, label in enumerate(labels) if rule.cue_re.fullmatch(label)), None)
+        second = next((i for i, label in enumerate(labels) if rule.after_re.fullmatch(label)), None)
+        if first is None or second is None or first == second:
+            continue
+        for line in range(start + 1, end):
+            cells = split_cells(layout.lines[line])
+            if _SEPARATOR_ROW.fullmatch(layout.lines[line]) or len(cells) <= max(first, second):
+                continue
+            named = _distinct(matcher.find(cells[first]))
+            if len(named) != 1:
+                continue  # a cell of one concept, not a phrase about several
+            edges = [e for b in _distinct(matcher.find(cells[second])) if (e := resolve(rule, named[0].concept_id, b.concept_id, types))]
+            if edges:
+                yield edges, line
 
 
 def _table_header_pairs(row: str, matcher: ConceptMatcher) -> Iterator[tuple[str, str]]:

@@ -23,7 +23,7 @@ from gokg.models import CONCEPT_TYPES, RELATION_TYPES
 
 __all__ = ["Rule", "RULES", "WHERE", "SYMMETRIC", "AGENTS", "resolve", "rules_for", "expand"]
 
-WHERE = ("sentence", "span", "table-header", "table-rows", "mermaid", "heading")
+WHERE = ("sentence", "span", "table-header", "table-rows", "table-columns", "mermaid", "heading")
 SYMMETRIC = frozenset({"alternative_to", "integrates_with"})
 
 ANY = frozenset(CONCEPT_TYPES)
@@ -1026,6 +1026,17 @@ RULES: tuple[Rule, ...] = (
         examples=("| 模式 | 一致性 | 复杂度 |\n| --- | --- | --- |\n| {Saga:pattern} | 最终一致 | 中 |\n| {TCC:pattern} | 最终一致 | 高 |\n",),
         counter=("| 策略类型 | 触发条件 | 恢复行为 |\n| --- | --- | --- |\n| {熔断=Circuit Breaker:pattern} | 连续失败 | 半开探测 |\n"
                  "| {限流=Rate Limiting:pattern} | QPS 超限 | 拒绝请求 |\n",),
+    ),
+    Rule(
+        # a selection table: a column of capabilities beside a column of the tools that provide them
+        # (| 组件 | 工具 | … | / | 日志 | zerolog | … |); cue: the capability column's label, after: the tool column's
+        "table-capability-tool", "implements", r"(?:组件|功能|能力|用途|场景|需求|领域|环节|类别|模块)",
+        after=r"(?:推荐|常用|代表|主流|开源)?(?:工具|库|框架|实现|方案|选型|项目)(?:选型)?",
+        where="table-columns", direction="B->A", sources=COMPONENT, targets=IDEA,
+        examples=("| 组件 | 工具 | 关键命令 |\n|---|---|---|\n| {链路追踪:concept} | {OpenTelemetry:library} | otelhttp.NewHandler() |\n"
+                  "| 配置 | viper | viper.ReadInConfig() |\n",),
+        counter=("| 组件 | 版本 | 用途 |\n|---|---|---|\n| {链路追踪:concept} | {OpenTelemetry:library} | 1.2 |\n",
+                 "| 工具 | 组件 | 说明 |\n|---|---|---|\n| {链路追踪:concept} | {OpenTelemetry:library} | 见下文 |\n"),
     ),
     # ---- mermaid: an arrow between two components is a call; a label is read as a sentence ----
     Rule(
