@@ -24,7 +24,7 @@ from .candidates import SECTION_WORDS as _SECTION_WORD, english_names, is_englis
 from .lexicon import URL, ConceptMatcher, concept_id
 from gokg.models import Concept, Passage
 from gokg.text import link_text
-from .normalize import alias_key
+from .normalize import alias_key, camel_parts
 
 __all__ = ["discover_concepts"]
 
@@ -58,7 +58,7 @@ _TYPE_CUES = (
     ("concept", ("特性", "机制", "指令集", "算法")),
 )
 # What may stand between a name and its type cue: an acronym (HTTP, RPC, JSON) and a few Chinese characters
-# (网络, 微服务, 高性能网络), as in "Hertz HTTP 框架", "Netpoll 网络库".
+# (网络, 微服务, 通信; at most three), as in "Hertz HTTP 框架", "Netpoll 网络库".
 _CUE_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}\s*(?=[\u4e00-\u9fff])")
 _ZH_ONLY = re.compile(r"[\u4e00-\u9fff]+$")
 _NOT_A_MODIFIER = re.compile(r"兼容|使用|实现|基于|采用|提供|替换|扩展|接入|对接|集成|调用|包括|包含|作为|成为|类似|比如|例如|如|即|或|及|等"
@@ -394,7 +394,7 @@ def _name_words(name: str) -> tuple[str, ...]:
     """The words of an English name in any of its forms: codec-dubbo, DubboCodec and "Dubbo Codec" all
     read (codec, dubbo); the ``gen`` of a code generator's plugin name is dropped, as protoc-gen-X and
     thrift-gen-X are the plugins that generate X (thrift-gen-validator is the Thrift validator)."""
-    words = [w.lower() for part in re.split(r"[\s\-_]+", name) for w in _camel_parts(part)]
+    words = [w.lower() for part in re.split(r"[\s\-_]+", name) for w in camel_parts(part)]
     if len(words) >= 3 and "gen" in words[1:-1]:
         words.remove("gen")
     return tuple(sorted(words)) if len(words) >= 2 and all(w.isalnum() for w in words) else ()
@@ -426,14 +426,10 @@ def _zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
-def _camel_parts(name: str) -> list[str]:
-    return re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", name)
-
-
 def _identifier_like(name: str, matcher: ConceptMatcher) -> bool:
     """A CamelCase name made of everyday words (ClientConnFinish, ServiceName, RPCTimeout), or of a known
     name and everyday words (EpollWait), reads as an API identifier rather than the name of a thing."""
-    parts = _camel_parts(name)
+    parts = camel_parts(name)
     if len(parts) < 2:
         return False
     rest = parts[1:] if matcher.lookup(parts[0]) else parts

@@ -19,6 +19,7 @@ from itertools import combinations
 from gokg.models import Concept, Evidence, Mention, Passage, Relation
 from gokg.text import LINK, link_text
 from .lexicon import URL, ConceptMatcher, Match
+from .normalize import camel_parts
 from .relation_rules import AGENTS, COMPONENT, SYMMETRIC, Rule, resolve, rules_for
 from .structure import parse_blocks, split_cells
 
@@ -180,13 +181,13 @@ def _name_edges(passages: list[Passage], matcher: ConceptMatcher, concepts: list
     PayloadCodec a Codec, Basic access authentication an Authentication. The evidence is the first prose
     line that writes the name. Not a package named <what it is>-<what it serves> (config-nacos), nor a name
     whose head is a product (RequestContext is no kind of Go's context package)."""
+    types = {c.id: c.type for c in concepts}
     heads = {}
     for concept in concepts:
         if concept.discovered and "-" not in concept.name:
-            words = concept.name.split()
-            last = words[-1] if len(words) >= 2 else (parts[-1] if len(parts := _CAMEL_PART.findall(concept.name)) >= 2 else "")
-            head = matcher.lookup(last) if len(last) >= 4 else None
-            if head and head != concept.id and any(c.id == head and c.type in _KINDS_OF for c in concepts):
+            words = concept.name.split() if " " in concept.name else camel_parts(concept.name)
+            head = matcher.lookup(words[-1]) if len(words) >= 2 and len(words[-1]) >= 4 else None
+            if head and head != concept.id and types.get(head) in _KINDS_OF:
                 heads[concept.id] = head
     for passage in passages:
         for i, row in enumerate(passage.text.split("\n")):
@@ -195,12 +196,9 @@ def _name_edges(passages: list[Passage], matcher: ConceptMatcher, concepts: list
                 continue
             for match in matcher.find(row):
                 if match.concept_id in heads:
-                    sentence = next(s for s in _sentences(row) if match.surface in s) if match.surface in row else row
+                    sentence = next((s for s in _sentences(row) if match.surface in s), row)
                     yield _Edge(match.concept_id, "is_a", heads.pop(match.concept_id),
                                 Evidence(passage.doc, number, sentence.strip()[:300]), "name")
-
-
-_CAMEL_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 
 def _layouts(passages: list[Passage]) -> dict[str, _Layout]:

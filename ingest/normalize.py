@@ -7,7 +7,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["normalize", "alias_key"]
+__all__ = ["normalize", "alias_key", "camel_parts"]
 
 
 @lru_cache(maxsize=1)
@@ -46,3 +46,12 @@ def alias_key(alias: str) -> str:
     True
     """
     return re.sub(r"[\s\-_·]+", "", normalize(alias.strip()))
+
+
+def camel_parts(name: str) -> list[str]:
+    """The words of a CamelCase name.
+
+    >>> camel_parts("PayloadCodec"), camel_parts("HTTPClient"), camel_parts("ACLMiddleware")
+    (['Payload', 'Codec'], ['HTTP', 'Client'], ['ACL', 'Middleware'])
+    """
+    return re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+", name)
