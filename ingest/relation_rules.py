@@ -112,11 +112,12 @@ class Rule:
 
     ``cue`` depends on ``where``: the whole text between A and B (``sentence``; parentheticals removed),
     a search pattern with groups ``first`` and ``second`` whose mentions are paired (``span``), the
-    dimension label of a table's header (``table-header``, ``table-rows``), the label on a mermaid arrow
-    (``mermaid``), or the text of a sub-heading before B, A being the component its parent heading is
-    about (``heading``). ``after`` must match right after B (after the last of a coordinated group),
-    ``before`` right before A; ``parent`` (headings only) the text between A and B in the parent heading,
-    which must then name both.
+    dimension label of a table's header (``table-header``, ``table-rows``), the label of the column that
+    holds A in each row (``table-columns``; ``after`` is then the label of B's column), the label on a
+    mermaid arrow (``mermaid``), or the text of a sub-heading before B, A being the component its parent
+    heading is about (``heading``). Elsewhere ``after`` must match right after B (after the last of a
+    coordinated group), ``before`` right before A; ``parent`` (headings only) the text between A and B in
+    the parent heading, which must then name both.
     """
 
     name: str
