@@ -126,7 +126,6 @@ def _go_packages(passages: list[Passage]) -> dict[str, set[int]]:
             if qualified[word] >= 2 and _zipf(word) < 1.5 and not _PLACEHOLDER.search(word)}
 
 
-
 def _type_after(text: str, end: int, default: str) -> str:
     """The type a cue right after a name gives it, across a short modifier of the cue: ``Netpoll 网络库``,
     ``Hertz HTTP 框架``, ``Kitex 微服务框架`` (but not ``Kitex 支持的协议``, ``Kitex Thrift 协议``).

@@ -191,8 +191,10 @@ def _name_edges(passages: list[Passage], matcher: ConceptMatcher, concepts: list
                 heads[concept.id] = head
     for passage in passages:
         for i, row in enumerate(passage.text.split("\n")):
+            if not heads:
+                return  # every kind has its evidence: the rest of the text need not be read again
             number = passage.line_start + i
-            if not heads or layouts[passage.doc].kinds[number - 1] in ("code", "boilerplate", "mermaid"):
+            if layouts[passage.doc].kinds[number - 1] in ("code", "boilerplate", "mermaid"):
                 continue
             for match in matcher.find(row):
                 if match.concept_id in heads:
