@@ -556,7 +556,16 @@ def _vote(votes: Counter, fallback: str = "library") -> str:
 
 
 def _coordinated(text: str, start: int, end: int, matcher: ConceptMatcher, by_id: dict) -> list[str]:
-    """Types of lexicon concepts written in one enumeration with the name at ``start:end``."""
+    """Types of lexicon concepts written in one enumeration with the name at ``start:end``; not a concept
+    (anything may stand beside one) and not a language (a lexicon lists the languages, so a new name beside
+    Go or Rust is a product or a community: "CloudWeGo 及 Rust 开源社区").
+
+    >>> from gokg.ingest.lexicon import load_lexicon
+    >>> lexicon = load_lexicon()
+    >>> peers = lambda text, name: _coordinated(text, text.index(name), text.index(name) + len(name), ConceptMatcher(lexicon), {c.id: c for c in lexicon})
+    >>> peers("共同建设 Foobar 及 Rust 开源社区", "Foobar"), peers("Kitex、Foobar、Hertz 都是框架", "Foobar")
+    ([], ['framework', 'framework'])
+    """
     window = 24
     left, right = text[max(0, start - window) : start], text[end : end + window]
     types = []
@@ -566,7 +575,7 @@ def _coordinated(text: str, start: int, end: int, matcher: ConceptMatcher, by_id
     after = matcher.find(right)
     if after and _PEER_GAP.match(right[: after[0].start]):
         types.append(by_id[after[0].concept_id].type)
-    return [t for t in types if t != "concept"]
+    return [t for t in types if t not in ("concept", "language")]
 
 
 def _head_term(phrase: str) -> str:
