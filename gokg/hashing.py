@@ -1,12 +1,13 @@
 """Content hashes, in one place: what decides whether a file changed or a passage must be embedded again."""
 from __future__ import annotations
 
+import ast
 import hashlib
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["bytes_hash", "file_hash", "text_hash", "reader_hash"]
+__all__ = ["bytes_hash", "file_hash", "text_hash", "code_hash", "reader_hash"]
 
 
 def bytes_hash(data: bytes) -> str:
@@ -33,6 +34,26 @@ def text_hash(text: str) -> str:
     (True, False)
     """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+def code_hash(source: str) -> str:
+    """A short hash of Python source as it runs: comments, docstrings and layout left out, so that a reworded
+    comment or doctest in the code that decides how passages are embedded does not make every index embed
+    its passages again.
+
+    >>> code_hash('def f(x):\\n    "Double."\\n    return 2 * x  # twice') == code_hash("def f(x):\\n    return 2*x")
+    True
+    >>> code_hash("def f(x):\\n    return 2 * x") == code_hash("def f(x):\\n    return 3 * x")
+    False
+    """
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
+                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)):
+            node.body = body[1:] or [ast.Pass()]
+    return hashlib.sha256(ast.unparse(tree).encode("utf-8")).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)

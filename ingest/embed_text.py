@@ -25,20 +25,26 @@ the seeds). On the seeds the encoder reads 77 % of the original tokens, on the c
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from gokg.hashing import code_hash
 from gokg.models import Passage
 from gokg.text import heading_title
 
 from .structure import parse_blocks
 
+# What this module makes of a passage for the encoder, as a short hash of its code (its comments and
+# docstrings left out): vectors of a previous index are reused only when they were embedded from the same
+# reading (graph.store.embedding_cache).
+READING = code_hash(Path(__file__).read_text(encoding="utf-8"))
+
 __all__ = [
-    "embed_text", "compact_text", "code_summary", "mermaid_labels", "split_windows", "encode_unique", "CompactPassages",
+    "embed_text", "compact_text", "code_summary", "mermaid_labels", "split_windows", "pool_windows", "encode_unique",
+    "CompactPassages",
     "WINDOW_TOKENS", "READING",
 ]
 
@@ -73,7 +79,6 @@ _SEPARATOR_ROW = re.compile(r"^\s*\|?[\s:|-]*-{3,}[\s:|-]*\|?\s*$")
 _HTML_ONLY = re.compile(r"^\s*(<[^>]+>\s*)+$")
 _LINK_DEFINITION = re.compile(r"^\s*\[[^\]]+\]:\s*\S+\s*$")
 _MARKDOWN_LINK = re.compile(r"(!?)\[([^\]]*)\]\([^)]*\)")
-# A cheap test before parsing: text without any of these has no code or diagram for parse_blocks to find.
 # Numbering at the start of a heading, a heading path's level or a list item (`第二章:`, `2.1`, `3.`, `一、`):
 # it orders a document and says nothing about what a passage is about.
 _NUMBERING = re.compile(
@@ -81,9 +86,7 @@ _NUMBERING = re.compile(
     r"|\d+[.、)](?!\d)\s*|[一二三四五六七八九十]+、\s*)"
 )
 _BOUNDARIES = (re.compile(r"(?<=\n)"), re.compile(r"(?<=[。！？；.!?;])"), re.compile(r"(?<= )"))
-# What this module makes of a passage for the encoder, as a short hash of its code: vectors of a previous
-# index are reused only when they were embedded from the same reading (graph.store.embedding_cache).
-READING = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+# A cheap test before parsing: text without any of these has no code or diagram for parse_blocks to find.
 _MAY_HOLD_CODE = re.compile(r"[{}();=<>]|:=|->|^\s*(graph|flowchart|sequenceDiagram|\$|#|//|FROM |RUN |apiVersion)", re.MULTILINE)
 
 
@@ -248,6 +251,28 @@ def _units(text: str, limit: int, count: Callable[[str], int]) -> list[str]:
     return _units(text[:half], limit, count) + _units(text[half:], limit, count)
 
 
+def pool_windows(pieces: list[list[str]], encode: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """One unit vector per text from the windows it was cut into (``pieces``, as :func:`split_windows` cuts
+    them): ``encode`` embeds all the windows in one call; a text's vector is the normalised sum of its windows'.
+
+    >>> from gokg.ingest.embed import HashEncoder
+    >>> encode = HashEncoder(dim=8).encode
+    >>> vectors = pool_windows([["saga"], ["saga", "tcc"]], lambda windows: encode(windows, kind="passage"))
+    >>> vectors.shape, bool(np.allclose(np.linalg.norm(vectors, axis=1), 1))
+    ((2, 8), True)
+    >>> bool(np.allclose(vectors[0], encode(["saga"], kind="passage")[0]))
+    True
+    """
+    flat = [window for windows in pieces for window in windows]
+    vectors = np.asarray(encode(flat), dtype=np.float32)
+    if len(flat) != len(pieces):
+        owner = np.repeat(np.arange(len(pieces)), [len(windows) for windows in pieces])
+        summed = np.zeros((len(pieces), vectors.shape[1]), dtype=np.float32)
+        np.add.at(summed, owner, vectors)
+        vectors = summed
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
 def encode_unique(encoder, texts: list[str], *, kind: str = "passage") -> np.ndarray:
     """``encoder.encode(texts)``, each distinct text embedded once (identical passages, repeated boilerplate).
 
@@ -302,14 +327,8 @@ class CompactPassages:
     def encode(self, texts: list[str], *, kind: str) -> np.ndarray:
         if kind != "passage":
             return self.encoder.encode(texts, kind=kind)
-        pieces = [self.windows(text) for text in texts]
-        if all(len(windows) == 1 for windows in pieces):
-            return encode_unique(self.encoder, [windows[0] for windows in pieces], kind=kind)
-        flat = [window for windows in pieces for window in windows]
-        owner = np.repeat(np.arange(len(texts)), [len(windows) for windows in pieces])
-        pooled = np.zeros((len(texts), self.dim), dtype=np.float32)
-        np.add.at(pooled, owner, encode_unique(self.encoder, flat, kind=kind))
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return pool_windows([self.windows(text) for text in texts],
+                            lambda windows: encode_unique(self.encoder, windows, kind=kind))
 
     def __repr__(self) -> str:
         return f"CompactPassages({self.encoder!r})"
