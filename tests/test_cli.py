@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from conftest import copy_with_format_version
 from gokg.cli import app
+from gokg.ingest.lexicon import load_lexicon
 
 runner = CliRunner()
 
@@ -123,7 +124,9 @@ def test_report_and_discovered_and_neo4j(e5_index, tmp_path):
     assert report["concepts"] > 100 and report["relations_by_type"]["uses"] > 0
     assert {"largest_components", "possible_duplicates", "relations_by_type_and_origin"} <= set(report)
     discovered = json.loads(run("concepts", "--discovered", "--json", index=e5_index))
-    assert "SonarQube" in {c["name"] for c in discovered}
+    lexicon = {c.id for c in load_lexicon()}
+    assert discovered and not {c["id"] for c in discovered} & lexicon  # found in the articles, beyond the lexicon
+    assert "标量替换" in {a for c in discovered for a in c["aliases"]}  # 标量替换（Scalar Replacement）: its pair
     run("export", "neo4j", str(tmp_path / "neo"), index=e5_index)
     header = (tmp_path / "neo" / "nodes.csv").read_text("utf-8").split("\n")[0]
     assert header.startswith("id:ID,name,type,aliases:string[]")
