@@ -548,11 +548,25 @@ def _head_type(name: str, matcher: ConceptMatcher, by_id: dict[str, Concept]) ->
     return Counter({by_id[head].type: 1.5}) if head in by_id else Counter()
 
 
+FRAMEWORK_SHARE = 0.25  # of the leading type's votes that the framework cues need to win (see _vote)
+
+
 def _vote(votes: Counter, fallback: str = "library") -> str:
     """The type most cues and enumeration peers gave a name; else what its form suggests (an acronym or a
-    multi-word name a concept, a bare product name a library)."""
+    multi-word name a concept, a bare product name a library).
+
+    A framework wins with a share of the votes: frameworks name their command-line tool and their own
+    protocol after themselves ("kitex 命令", "Dubbo 协议"), so the docs of a framework say "X 命令" more
+    often than "X 框架", while a tool or a protocol is seldom called a framework.
+
+    >>> _vote(Counter({"tool": 19, "framework": 7})), _vote(Counter({"tool": 10, "framework": 1})), _vote(Counter())
+    ('framework', 'tool', 'library')
+    """
     votes = +votes
-    return votes.most_common(1)[0][0] if votes else fallback
+    if not votes:
+        return fallback
+    leading, most = votes.most_common(1)[0]
+    return "framework" if votes["framework"] >= FRAMEWORK_SHARE * most else leading
 
 
 def _coordinated(text: str, start: int, end: int, matcher: ConceptMatcher, by_id: dict) -> list[str]:
