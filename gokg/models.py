@@ -21,7 +21,7 @@ __all__ = [
     "RELATION_TYPES",
 ]
 
-BLOCK_KINDS = ("heading", "paragraph", "list", "code", "table", "mermaid", "boilerplate")
+BLOCK_KINDS = ("title", "heading", "paragraph", "list", "code", "table", "mermaid", "boilerplate")
 CONCEPT_TYPES = ("framework", "library", "tool", "pattern", "protocol", "platform", "language", "concept")
 RELATION_TYPES = (
     "uses",

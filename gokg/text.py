@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LINK", "link_text", "heading_title", "reading_line"]
+__all__ = ["LINK", "FRONT_MATTER_TITLE", "link_text", "heading_title", "front_matter_title", "reading_line"]
 
 _EMPHASIS = re.compile(r"\*\*|__|`")
 # A Markdown link or image, inline ``[text](url)`` or by reference ``[text][ref]``.
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
 _REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+# The title line of a Markdown file's front matter (Hugo, Jekyll, Docusaurus, VuePress): ``title: "熔断"``.
+FRONT_MATTER_TITLE = re.compile(r"""^title:\s*(?P<quote>["']?)(?P<title>.*?)(?P=quote)\s*$""")
 
 
 def link_text(text: str) -> str:
@@ -27,6 +29,16 @@ def heading_title(line: str) -> str:
     '熔断 与 Kitex 的 CBSuite'
     """
     return _EMPHASIS.sub("", link_text(line.strip().lstrip("#"))).strip()
+
+
+def front_matter_title(line: str) -> str:
+    """The title a front-matter line gives its document ("" for any other line).
+
+    >>> front_matter_title('title: "熔断"'), front_matter_title("title: Kitex 概览"), front_matter_title("date: 2023")
+    ('熔断', 'Kitex 概览', '')
+    """
+    match = FRONT_MATTER_TITLE.match(line.strip())
+    return heading_title(match.group("title")) if match else ""
 
 
 def reading_line(line: str) -> str:

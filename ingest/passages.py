@@ -1,12 +1,13 @@
 """Group blocks into passages: coherent units of at most ``max_lines`` original lines under one heading.
 
 A heading starts a new passage and is joined to what follows it; a block is never cut unless it alone is
-longer than ``max_lines``; boilerplate stays out. A passage's text is exactly the original lines it names.
+longer than ``max_lines``; boilerplate stays out, and a front-matter title heads every section path of its
+document. A passage's text is exactly the original lines it names.
 """
 from __future__ import annotations
 
 from gokg.models import Block, Document, Passage
-from gokg.text import heading_title
+from gokg.text import front_matter_title, heading_title
 
 __all__ = ["make_passages"]
 
@@ -45,6 +46,9 @@ def make_passages(
         group = []
 
     for block in blocks:
+        if block.kind == "title":  # the front matter's title: the top of every section path, no passage of its own
+            headings[0] = front_matter_title(block.text)
+            continue
         if block.kind == "boilerplate":
             flush()
             continue

@@ -222,7 +222,7 @@ def _boilerplate_only(text: str) -> list[str]:
 
     if text.count("\n") > 400:  # boilerplate blocks are a few lines each; 400 lines of them are no article
         return []
-    if all(block.kind == "boilerplate" for block in parse_blocks(text)):
+    if all(block.kind in ("boilerplate", "title") for block in parse_blocks(text)):
         first = text.strip().split("\n", 1)[0][:60]
         return [f"only boilerplate ({first!r}): no passage indexed"]
     return []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from gokg.models import Block
+from gokg.text import front_matter_title
 
 __all__ = ["parse_blocks", "heading_level", "is_code_line", "split_cells", "table_cells"]
 
@@ -135,6 +136,18 @@ def _front_matter_end(lines: list[str]) -> int | None:
         if lines[i].strip() == "---":
             return i
     return None
+
+
+def _front_matter_blocks(lines: list[str], front: int) -> list[tuple[str, int, int, int]]:
+    """The front matter (lines 0 to ``front``) as boilerplate, around its title line when it has one.
+
+    >>> _front_matter_blocks(["---", 'title: "熔断"', "date: 2023", "---"], 3)
+    [('boilerplate', 0, 0, 0), ('title', 1, 1, 0), ('boilerplate', 2, 3, 0)]
+    """
+    title = next((i for i in range(1, front) if front_matter_title(lines[i])), None)
+    if title is None:
+        return [("boilerplate", 0, front, 0)]
+    return [("boilerplate", 0, title - 1, 0), ("title", title, title, 0), ("boilerplate", title + 1, front, 0)]
 
 
 def _split_runs(lines: list[str], chunks: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
@@ -296,11 +309,13 @@ def parse_blocks(text: str) -> list[Block]:
     lines = text.split("\n")
     typed: list[tuple[str, int, int, int]] = []
     front = _front_matter_end(lines)
-    if front is not None:  # Markdown front matter (--- title: … ---) is metadata, not article text
-        typed.append(("boilerplate", 0, front, 0))
+    if front is not None:  # Markdown front matter (--- title: … ---) is metadata, not article text,
+        typed += _front_matter_blocks(lines, front)  # except its title: the document's own heading
     for first, last, fenced in _split_runs(lines, _chunks(lines)):
         if front is not None and first <= front:
-            continue
+            if last <= front:
+                continue
+            first = front + 1  # the article starts right below the front matter, no blank line between
         chunk = lines[first : last + 1]
         whole = _classify(chunk, fenced)
         if whole is not None:

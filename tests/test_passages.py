@@ -28,6 +28,8 @@ LINES = st.sampled_from(
         "# 检查 goroutine 泄漏",
         "go tool pprof http://localhost:6060/debug/pprof/heap",
         "x" * 300,
+        "---",
+        'title: "熔断"',
     ]
 )
 
@@ -43,7 +45,7 @@ def _check(text: str, **kwargs) -> None:
         assert p.text == "\n".join(lines[p.line_start - 1 : p.line_end])
         seen.extend(range(p.line_start, p.line_end + 1))
     assert len(seen) == len(set(seen))
-    boiler = {i for b in blocks if b.kind == "boilerplate" for i in range(b.line_start, b.line_end + 1)}
+    boiler = {i for b in blocks if b.kind in ("boilerplate", "title") for i in range(b.line_start, b.line_end + 1)}
     wanted = {i for i, line in enumerate(lines, start=1) if line.strip()} - boiler
     assert wanted <= set(seen)
     assert not (boiler & set(seen))
@@ -79,3 +81,10 @@ def test_section_titles_read_without_markup():
     text = "## 03 **服务治理**\n\n### [Kitex][Kitex] 的 `熔断`\n\n熔断器在错误率超过阈值时打开。\n"
     passages = make_passages(Document("t.md", "t.md", text, "0"), parse_blocks(text))
     assert passages[-1].section == "03 服务治理 > Kitex 的 熔断"
+
+
+def test_front_matter_title_heads_every_section_and_is_no_passage():
+    text = '---\ntitle: "熔断"\nkeywords: ["Kitex", "熔断"]\n---\n\n## 介绍\n\nKitex 提供了熔断器。\n\n## 使用方式\n\n### 示例\n\n见下文。\n'
+    passages = make_passages(Document("cb.md", "cb.md", text, "0"), parse_blocks(text))
+    assert [p.section for p in passages] == ["熔断 > 介绍", "熔断 > 使用方式 > 示例"]
+    assert all("title:" not in p.text and "keywords" not in p.text for p in passages)

@@ -84,7 +84,8 @@ def test_markdown_article():
     )
     kinds = [(b.kind, b.line_start, b.line_end) for b in parse_blocks(text)]
     assert kinds == [
-        ("boilerplate", 1, 3), ("heading", 5, 5), ("heading", 7, 7), ("paragraph", 9, 9), ("code", 11, 16),
+        ("boilerplate", 1, 1), ("title", 2, 2), ("boilerplate", 3, 3), ("heading", 5, 5), ("heading", 7, 7),
+        ("paragraph", 9, 9), ("code", 11, 16),
         ("list", 18, 19), ("table", 21, 23), ("mermaid", 25, 28),
     ]
     table = [b for b in parse_blocks(text) if b.kind == "table"][0]
