@@ -59,7 +59,9 @@ def make_passages(
                 flush()
             for deeper in [lvl for lvl in headings if lvl >= level]:
                 del headings[deeper]
-            headings[level] = heading_title(block.text)
+            title = heading_title(block.text)
+            if title != headings.get(0):  # the article's first heading repeats its front-matter title: once
+                headings[level] = title
             group_section = " > ".join(headings[lvl] for lvl in sorted(headings))
             group.append(block)
             continue

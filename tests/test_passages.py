@@ -88,3 +88,6 @@ def test_front_matter_title_heads_every_section_and_is_no_passage():
     passages = make_passages(Document("cb.md", "cb.md", text, "0"), parse_blocks(text))
     assert [p.section for p in passages] == ["熔断 > 介绍", "熔断 > 使用方式 > 示例"]
     assert all("title:" not in p.text and "keywords" not in p.text for p in passages)
+    again = text.replace("## 介绍", "# 熔断\n\n## 介绍")  # an H1 that repeats the title is said once
+    assert [p.section for p in make_passages(Document("cb.md", "cb.md", again, "0"), parse_blocks(again))][-2:] == \
+        ["熔断 > 介绍", "熔断 > 使用方式 > 示例"]
