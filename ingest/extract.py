@@ -178,9 +178,11 @@ _KINDS_OF = frozenset({"pattern", "concept", "protocol"})  # what a compound's h
 def _name_edges(passages: list[Passage], matcher: ConceptMatcher, concepts: list[Concept],
                 layouts: dict[str, _Layout]) -> Iterator[_Edge]:
     """A discovered name that ends with a known idea's name is a kind of it: Failure Retry is a Retry,
-    PayloadCodec a Codec, Basic access authentication an Authentication. The evidence is the first prose
-    line that writes the name. Not a package named <what it is>-<what it serves> (config-nacos), nor a name
-    whose head is a product (RequestContext is no kind of Go's context package)."""
+    PayloadCodec a Codec, Basic access authentication an Authentication. Not a package named <what it
+    is>-<what it serves> (config-nacos), nor a name whose head is a product (RequestContext is no kind of
+    Go's context package). The evidence is the prose sentence that shows it best: one that says so ("Kitex
+    Protobuf 是 Kitex 自定义的 Protobuf 消息协议"), else one that pairs the name with its translation
+    ("异常重试（Failure Retry）"), else one that names the kind beside it, else the first that writes the name."""
     types = {c.id: c.type for c in concepts}
     heads = {}
     for concept in concepts:
@@ -189,18 +191,34 @@ def _name_edges(passages: list[Passage], matcher: ConceptMatcher, concepts: list
             head = matcher.lookup(words[-1]) if len(words) >= 2 and len(words[-1]) >= 4 else None
             if head and head != concept.id and types.get(head) in _KINDS_OF:
                 heads[concept.id] = head
+    best: dict[str, tuple[int, Evidence]] = {}
     for passage in passages:
         for i, row in enumerate(passage.text.split("\n")):
-            if not heads:
-                return  # every kind has its evidence: the rest of the text need not be read again
+            if len(best) == len(heads) and all(score == 3 for score, _ in best.values()):
+                break  # every kind has its best evidence: the rest of the text need not be read again
             number = passage.line_start + i
             if layouts[passage.doc].kinds[number - 1] in ("code", "boilerplate", "title", "mermaid"):
                 continue
             for match in matcher.find(row):
-                if match.concept_id in heads:
-                    sentence = next((s for s in _sentences(row) if match.surface in s), row)
-                    yield _Edge(match.concept_id, "is_a", heads.pop(match.concept_id),
-                                Evidence(passage.doc, number, sentence.strip()[:300]), "name")
+                if match.concept_id not in heads:
+                    continue
+                sentence = next((s for s in _sentences(row) if match.surface in s), row)
+                name = re.escape(match.surface)
+                copula = re.search(rf"{name}\s*(?:[（(][^）)]*[）)])?\s*(?:是|为|即|作为|属于)", sentence)
+                kind_after = [m for m in matcher.find(sentence) if m.concept_id == heads[match.concept_id]
+                              and (copula is None or m.start >= copula.end())]
+                if copula and kind_after:
+                    score = 3  # "X 是 … Y": the sentence says it
+                elif re.search(rf"[（(]\s*{name}\s*[）)]|{name}\s*[（(]", sentence):
+                    score = 2  # the name with its translation: where the text defines it
+                elif kind_after:
+                    score = 1  # the kind named on its own beside the name
+                else:
+                    score = 0
+                if match.concept_id not in best or score > best[match.concept_id][0]:
+                    best[match.concept_id] = (score, Evidence(passage.doc, number, sentence.strip()[:300]))
+    for concept_id, (_, evidence) in best.items():
+        yield _Edge(concept_id, "is_a", heads[concept_id], evidence, "name")
 
 
 def _layouts(passages: list[Passage]) -> dict[str, _Layout]:

@@ -179,3 +179,15 @@ def test_a_discovered_name_ending_with_a_known_idea_is_a_kind_of_it():
     evidence = next(r.evidence[0] for r in relations if r.type == "is_a" and names[r.source] == "FrameCodec")
     assert evidence.line == 7 and "FrameCodec" in evidence.text
     assert not any(a in ("RequestContext", "config-retry") for a, _ in kinds)  # a product head; a package name
+
+
+def test_a_kind_edge_cites_the_sentence_that_says_it():
+    from gokg.models import Concept
+
+    text = ("# Wobble\n\nWobble 支持 Thrift、Jitter Retry 等能力。\n\n## 重试\n\n"
+            "Jitter Retry 是 Wobble 提供的一种重试策略，失败后随机等待再发起。\n")
+    found = [Concept("jitter-retry", "Jitter Retry", "pattern", ("Jitter Retry",), discovered=True)]
+    concepts = load_lexicon() + found
+    relations = extract_relations(_passages(text), ConceptMatcher(concepts), concepts)
+    kind = next(r for r in relations if r.type == "is_a" and r.source == "jitter-retry")
+    assert kind.target == "retry" and kind.evidence[0].line == 7  # not the first mention, in an enumeration
