@@ -10,7 +10,10 @@ _EMPHASIS = re.compile(r"\*\*|__|`")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\[[^\]]*\]")
 _REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 # The title line of a Markdown file's front matter (Hugo, Jekyll, Docusaurus, VuePress): ``title: "熔断"``.
-FRONT_MATTER_TITLE = re.compile(r"""^title:\s*(?P<quote>["']?)(?P<title>.*?)(?P=quote)\s*$""")
+# Unindented (a nested ``seo:\n  title:`` is not the document's), one line: a block scalar (``title: >-``)
+# or an empty value gives no title, and a comment after the value (``# …``) is not part of it.
+FRONT_MATTER_TITLE = re.compile(
+    r"""^title:[ \t]*(?:"(?P<double>[^"]+)"|'(?P<single>[^']+)'|(?P<plain>[^"'>|#\s][^#]*?))[ \t]*(?:#.*)?$""")
 
 
 def link_text(text: str) -> str:
@@ -32,13 +35,21 @@ def heading_title(line: str) -> str:
 
 
 def front_matter_title(line: str) -> str:
-    """The title a front-matter line gives its document ("" for any other line).
+    """The title a front-matter line gives its document ("" for any other line); `` > `` inside it, the
+    separator of section paths, reads `` / ``.
 
     >>> front_matter_title('title: "熔断"'), front_matter_title("title: Kitex 概览"), front_matter_title("date: 2023")
     ('熔断', 'Kitex 概览', '')
+    >>> front_matter_title("title: '熔断' # cb"), front_matter_title("title: >-"), front_matter_title("  title: SEO 标题")
+    ('熔断', '', '')
+    >>> front_matter_title("title: 概览 > 熔断")
+    '概览 / 熔断'
     """
-    match = FRONT_MATTER_TITLE.match(line.strip())
-    return heading_title(match.group("title")) if match else ""
+    match = FRONT_MATTER_TITLE.match(line.rstrip())
+    if not match:
+        return ""
+    title = next(group for group in match.group("double", "single", "plain") if group is not None)
+    return heading_title(title).replace(" > ", " / ")
 
 
 def reading_line(line: str) -> str:

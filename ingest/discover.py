@@ -561,12 +561,15 @@ def _vote(votes: Counter, fallback: str = "library") -> str:
 
     >>> _vote(Counter({"tool": 19, "framework": 7})), _vote(Counter({"tool": 10, "framework": 1})), _vote(Counter())
     ('framework', 'tool', 'library')
+    >>> _vote(Counter({"pattern": 1.5, "framework": 0.6}))  # named once beside a framework, no framework cue
+    'pattern'
     """
     votes = +votes
     if not votes:
         return fallback
     leading, most = votes.most_common(1)[0]
-    return "framework" if votes["framework"] >= FRAMEWORK_SHARE * most else leading
+    framework = votes["framework"]  # a cue counts 1, a framework listed beside the name 0.6: a cue is needed
+    return "framework" if framework >= 1 and framework >= FRAMEWORK_SHARE * most else leading
 
 
 def _coordinated(text: str, start: int, end: int, matcher: ConceptMatcher, by_id: dict) -> list[str]:

@@ -31,16 +31,20 @@ from pathlib import Path
 
 import numpy as np
 
+from gokg import text as text_helpers
 from gokg.hashing import code_hash
 from gokg.models import Passage
 from gokg.text import heading_title
 
+from . import structure as block_parser
 from .structure import parse_blocks
 
-# What this module makes of a passage for the encoder, as a short hash of its code (its comments and
-# docstrings left out): vectors of a previous index are reused only when they were embedded from the same
-# reading (graph.store.embedding_cache).
-READING = code_hash(Path(__file__).read_text(encoding="utf-8"))
+# What this module makes of a passage for the encoder, as a short hash of the code that decides it (this
+# module, the block parser and the shared text helpers; comments and docstrings left out): vectors of a
+# previous index are reused only when they were embedded from the same reading (graph.store.embedding_cache).
+READING = code_hash("\n".join(
+    Path(path).read_text(encoding="utf-8") for path in (__file__, block_parser.__file__, text_helpers.__file__)
+))
 
 __all__ = [
     "embed_text", "compact_text", "code_summary", "mermaid_labels", "split_windows", "pool_windows", "encode_unique",

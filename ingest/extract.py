@@ -204,7 +204,7 @@ def _name_edges(passages: list[Passage], matcher: ConceptMatcher, concepts: list
                     continue
                 sentence = next((s for s in _sentences(row) if match.surface in s), row)
                 name = re.escape(match.surface)
-                copula = re.search(rf"{name}\s*(?:[（(][^）)]*[）)])?\s*(?:是|为|即|作为|属于)", sentence)
+                copula = re.search(rf"{name}\s*(?:[（(][^）)]*[）)])?\s*(?:是(?!否)|即(?!可|使|便)|作为|属于)", sentence)
                 kind_after = [m for m in matcher.find(sentence) if m.concept_id == heads[match.concept_id]
                               and (copula is None or m.start >= copula.end())]
                 if copula and kind_after:

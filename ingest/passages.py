@@ -27,6 +27,7 @@ def make_passages(
     headings: dict[int, str] = {}
     group: list[Block] = []
     group_section = ""
+    headed = False  # a heading of the article itself seen (the front-matter title is not one)
 
     def flush() -> None:
         nonlocal group
@@ -60,8 +61,9 @@ def make_passages(
             for deeper in [lvl for lvl in headings if lvl >= level]:
                 del headings[deeper]
             title = heading_title(block.text)
-            if title != headings.get(0):  # the article's first heading repeats its front-matter title: once
+            if headed or title != headings.get(0):  # an article's first heading that repeats its title: once
                 headings[level] = title
+            headed = True
             group_section = " > ".join(headings[lvl] for lvl in sorted(headings))
             group.append(block)
             continue

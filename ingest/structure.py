@@ -129,12 +129,23 @@ def _chunks(lines: list[str]) -> list[tuple[int, int, bool]]:
     return out
 
 
+_YAML_LINE = re.compile(r"^(?:[\w-]+:(?:\s|$)|\s+\S|-\s|#)")  # key: value, an indented or list line, a comment
+
+
 def _front_matter_end(lines: list[str]) -> int | None:
+    """The line that closes a front matter opened by the first line, when every line between reads as YAML
+    (else the two ``---`` are horizontal rules around article text).
+
+    >>> _front_matter_end(["---", "title: 熔断", "tags:", "  - kitex", "---", "正文"]), _front_matter_end(["---", "本文介绍熔断。", "---"])
+    (4, None)
+    """
     if not lines or lines[0].strip() != "---":
         return None
     for i in range(1, min(len(lines), 40)):
         if lines[i].strip() == "---":
             return i
+        if lines[i].strip() and not _YAML_LINE.match(lines[i]):
+            return None
     return None
 
 

@@ -191,3 +191,6 @@ def test_a_kind_edge_cites_the_sentence_that_says_it():
     relations = extract_relations(_passages(text), ConceptMatcher(concepts), concepts)
     kind = next(r for r in relations if r.type == "is_a" and r.source == "jitter-retry")
     assert kind.target == "retry" and kind.evidence[0].line == 7  # not the first mention, in an enumeration
+    aside = "# Wobble\n\nJitter Retry（抖动重试）在失败后随机等待。\n\n## 配置\n\n打开 Jitter Retry 即可，重试次数默认 3 次。\n"
+    relations = extract_relations(_passages(aside), ConceptMatcher(concepts), concepts)  # 即可 says no "is"
+    assert next(r for r in relations if r.type == "is_a" and r.source == "jitter-retry").evidence[0].line == 3

@@ -91,3 +91,5 @@ def test_front_matter_title_heads_every_section_and_is_no_passage():
     again = text.replace("## 介绍", "# 熔断\n\n## 介绍")  # an H1 that repeats the title is said once
     assert [p.section for p in make_passages(Document("cb.md", "cb.md", again, "0"), parse_blocks(again))][-2:] == \
         ["熔断 > 介绍", "熔断 > 使用方式 > 示例"]
+    later = text + "\n### 熔断\n\n熔断器的细节。\n"  # a subsection named like the document keeps its place
+    assert make_passages(Document("cb.md", "cb.md", later, "0"), parse_blocks(later))[-1].section == "熔断 > 使用方式 > 熔断"
