@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LINK", "FRONT_MATTER_TITLE", "link_text", "heading_title", "front_matter_title", "reading_line"]
+__all__ = ["LINK", "link_text", "heading_title", "front_matter_title", "reading_line"]
 
 _EMPHASIS = re.compile(r"\*\*|__|`")
 # A Markdown link or image, inline ``[text](url)`` or by reference ``[text][ref]``.
@@ -12,7 +12,7 @@ _REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 # The title line of a Markdown file's front matter (Hugo, Jekyll, Docusaurus, VuePress): ``title: "熔断"``.
 # Unindented (a nested ``seo:\n  title:`` is not the document's), one line: a block scalar (``title: >-``)
 # or an empty value gives no title, and a comment after the value (``# …``) is not part of it.
-FRONT_MATTER_TITLE = re.compile(
+_FRONT_MATTER_TITLE = re.compile(
     r"""^title:[ \t]*(?:"(?P<double>[^"]+)"|'(?P<single>[^']+)'|(?P<plain>[^"'>|#\s][^#]*?))[ \t]*(?:#.*)?$""")
 
 
@@ -45,7 +45,7 @@ def front_matter_title(line: str) -> str:
     >>> front_matter_title("title: 概览 > 熔断")
     '概览 / 熔断'
     """
-    match = FRONT_MATTER_TITLE.match(line.rstrip())
+    match = _FRONT_MATTER_TITLE.match(line.rstrip())
     if not match:
         return ""
     title = next(group for group in match.group("double", "single", "plain") if group is not None)

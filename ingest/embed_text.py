@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -39,17 +40,20 @@ from gokg.text import heading_title
 from . import structure as block_parser
 from .structure import parse_blocks
 
-# What this module makes of a passage for the encoder, as a short hash of the code that decides it (this
-# module, the block parser and the shared text helpers; comments and docstrings left out): vectors of a
-# previous index are reused only when they were embedded from the same reading (graph.store.embedding_cache).
-READING = code_hash("\n".join(
-    Path(path).read_text(encoding="utf-8") for path in (__file__, block_parser.__file__, text_helpers.__file__)
-))
+
+@lru_cache(maxsize=1)
+def reading() -> str:
+    """What this module makes of a passage for the encoder, as a short hash of the code that decides it (this
+    module, the block parser and the shared text helpers; comments and docstrings left out): vectors of a
+    previous index are reused only when they were embedded from the same reading (graph.store.embedding_cache).
+    Computed when an index is written or resumed, not when one is searched (parsing the code takes ~13 ms)."""
+    sources = (__file__, block_parser.__file__, text_helpers.__file__)
+    return code_hash("\n".join(Path(path).read_text(encoding="utf-8") for path in sources))
 
 __all__ = [
     "embed_text", "compact_text", "code_summary", "mermaid_labels", "split_windows", "pool_windows", "encode_unique",
     "CompactPassages",
-    "WINDOW_TOKENS", "READING",
+    "WINDOW_TOKENS", "reading",
 ]
 
 # Words a Go (or shell, YAML, Dockerfile) listing repeats everywhere: they tell passages apart no better than `}`.
@@ -317,7 +321,7 @@ class CompactPassages:
     @property
     def reads(self) -> str:
         windows = f", windows of {self.window} tokens" if hasattr(self.encoder, "token_count") else ""
-        return f"compact text {READING}{windows}"
+        return f"compact text {reading()}{windows}"
 
     def __getattr__(self, attribute: str):
         return getattr(self.__dict__["encoder"], attribute)

@@ -197,7 +197,7 @@ def _name_edges(passages: list[Passage], matcher: ConceptMatcher, concepts: list
             if len(best) == len(heads) and all(score == 3 for score, _ in best.values()):
                 break  # every kind has its best evidence: the rest of the text need not be read again
             number = passage.line_start + i
-            if layouts[passage.doc].kinds[number - 1] in ("code", "boilerplate", "title", "mermaid"):
+            if layouts[passage.doc].kinds[number - 1] in ("code", "boilerplate", "mermaid"):
                 continue
             for match in matcher.find(row):
                 if match.concept_id not in heads:
@@ -245,7 +245,7 @@ def _typed_edges(passage: Passage, matcher: ConceptMatcher, types: dict[str, str
     for i, row in enumerate(passage.text.split("\n")):
         number = passage.line_start + i
         kind, start = layout.kinds[number - 1], layout.starts[number - 1]
-        if kind in ("code", "boilerplate", "title") or not row.strip():
+        if kind in ("code", "boilerplate") or not row.strip():
             continue  # a code line, comments included, states nothing about concepts
         if kind == "mermaid":
             labels, steps = _mermaid_block(layout, start)
