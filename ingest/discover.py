@@ -126,6 +126,31 @@ def _go_packages(passages: list[Passage]) -> dict[str, set[int]]:
             if qualified[word] >= 2 and _zipf(word) < 1.5 and not _PLACEHOLDER.search(word)}
 
 
+# An acronym spelt out: P2C（Power of Two Choices）, JIT (Just-In-Time).
+_EXPANSION = re.compile(r"(?<![\w.\-])([A-Z][A-Z0-9]{1,6})\s*[（(]\s*([A-Z][A-Za-z]*(?:[\s\-]+[A-Za-z][A-Za-z0-9]*){1,5})\s*[)）]")
+
+
+def _expands(acronym: str, expansion: str) -> bool:
+    """Whether ``expansion`` spells out ``acronym``: its first letter, and its letters in order among the
+    initials of the expansion's words.
+
+    >>> _expands("P2C", "Power of Two Choices"), _expands("JIT", "Just-In-Time"), _expands("QPS", "Redis Cluster")
+    (True, True, False)
+    """
+    initials = [word[0].upper() for word in re.split(r"[\s\-]+", expansion) if word]
+    letters = [c for c in acronym if c.isalpha()]
+    if not initials or initials[0] != letters[0]:
+        return False
+    position = 0
+    for letter in letters:
+        while position < len(initials) and initials[position] != letter:
+            position += 1
+        if position == len(initials):
+            return False
+        position += 1
+    return True
+
+
 def _type_after(text: str, end: int, default: str) -> str:
     """The type a cue right after a name gives it, across a short modifier of the cue: ``Netpoll 网络库``,
     ``Hertz HTTP 框架``, ``Kitex 微服务框架`` (but not ``Kitex 支持的协议``, ``Kitex Thrift 协议``).
@@ -146,6 +171,44 @@ def _type_after(text: str, end: int, default: str) -> str:
                 # "IPC 通信库 ShmIPC", "Go 框架 Gin": the cue introduces the name after it
                 return default if re.match(r"\s*[`*“]*[A-Za-z]", head[len(cue) :]) else ctype
     return default
+
+
+# A definition: the name, maybe glossed in parentheses, then a copula ("ArcHash 是 Corvex 内置的一种负载均衡器",
+# "Frugal 作为 Kitex 的默认编解码器"); the clause it opens ends with the head noun that says what the name is.
+_COPULA = re.compile(r"[\s`*”\"]*(?:[（(][^）)\n]{1,40}[）)])?\s*(?:是|即|作为)(?!否|不是|因为|为了|由于|指|说|在)")
+_CLAUSE = re.compile(r"[^，,。；;：:\n（(！？!?]{2,48}")
+# The head nouns of a definition, by type; a longer head is tried before its suffix (服务器 before 器).
+_DEFINITION_HEADS = (
+    ("platform", ("服务器", "平台", "数据库", "注册中心", "配置中心", "服务网格", "消息队列", "消息中间件", "系统", "platform")),
+    ("tool", ("编译器", "生成器", "工具", "命令行", "CLI", "脚手架", "工具插件", "tool")),
+    ("framework", ("框架", "framework")),
+    ("protocol", ("协议", "protocol")),
+    ("language", ("语言",)),
+    ("pattern", ("模式", "架构", "策略", "pattern")),
+    ("concept", ("算法", "机制", "特性", "数据结构", "指令集")),
+    ("library", ("库", "SDK", "客户端", "组件", "模块", "插件", "实现", "器", "library")),
+)
+
+
+def _type_defined(text: str, end: int) -> str:
+    """The type a definition of the name ending at ``end`` gives it: the head noun that closes the clause its
+    copula opens (what is between is the head's modifiers, so only the clause's end counts).
+
+    >>> text = "ArcHash 是 Corvex 内置的一种负载均衡器，它基于一致性哈希。Corvex 是一个使用 Go 语言编写的高性能 RPC 框架"
+    >>> _type_defined(text, 7), _type_defined(text, text.rindex("Corvex") + 6)
+    ('library', 'framework')
+    >>> _type_defined("Thrift 作为 IDL 的定义", 6), _type_defined("Proxyless 是 Kitex 面向开源场景提供的支持", 9)
+    ('', '')
+    """
+    copula = _COPULA.match(text, end)
+    clause = _CLAUSE.match(text, copula.end()) if copula else None
+    if not clause:
+        return ""
+    head = clause.group().rstrip(" `*”\"").removesuffix("之一")
+    for ctype, cues in _DEFINITION_HEADS:
+        if any(head.endswith(cue) and not (cue == "器" and head.endswith("容器")) for cue in cues):
+            return ctype
+    return ""
 
 
 def _starts_word(text: str, cue: str) -> bool:
@@ -188,6 +251,8 @@ def discover_concepts(
     joined: dict[str, Counter] = defaultdict(Counter)
     fallback: dict[str, str] = {}  # the type a name's form suggests when no cue or peer gives one
     joined_in: dict[str, set[int]] = defaultdict(set)
+    bare: dict[str, Counter] = defaultdict(Counter)  # lower-case words in prose without a cue, held back
+    bare_in: dict[str, set[int]] = defaultdict(set)
 
     def known(term: str) -> str | None:
         return matcher.lookup(term)
@@ -226,6 +291,22 @@ def discover_concepts(
                 cue = _type_after(text, match.end(), "")
                 kind[key][cue or "concept"] += 1 if cue else 0.5  # a cue outweighs the default
                 partner[key] = _clean_zh(zh)  # a written pair is evidence enough on its own
+        for match in _EXPANSION.finditer(text):
+            acronym, expansion = match.group(1), match.group(2)
+            if not _expands(acronym, expansion) or acronym in _GENERIC_ACRONYMS:
+                continue
+            short_id, long_id = known(acronym), known(expansion)
+            if long_id and not short_id:
+                learnt[long_id].append(acronym)
+            elif short_id and not long_id:
+                learnt[short_id].append(expansion)
+            elif not short_id and not long_id:
+                key = alias_key(acronym)
+                seen_in[key].add(passage.id)
+                surface[key][acronym] += 1
+                cue = _type_after(text, match.end(), "")
+                kind[key][cue or "concept"] += 1 if cue else 0.5
+                partner[key] = expansion  # an acronym spelt out is a term of the text
         for match in _IMPORT.finditer(text):
             path = match.group(1).rstrip(".")
             if path.count("/") < 2 and not path.startswith(("gopkg.in", "go.uber.org", "k8s.io")):
@@ -278,7 +359,10 @@ def discover_concepts(
                     in_code[key] += 1  # `WithResolver`: an identifier quoted from code
                     continue
                 ctype = _type_around(text, start, end)
-                if ctype:
+                defined = _type_defined(text, end)
+                if defined:
+                    kind[key][defined] += 3  # what a definition says outweighs a cue beside a mention
+                if ctype or defined:
                     cued.add(key)
                 elif form == "camel" and (key in code_names or _identifier_like(name, matcher)):
                     uncued.add(key)  # RequestContext, WriteFinish: names from the code, unless corroborated
@@ -287,6 +371,8 @@ def discover_concepts(
                     # (用 Netpoll 替换, 基于 JIT 的) may be a name without a cue; it must be corroborated below
                     # (a repository path, a cue or a heading elsewhere), as Unary, Mixed or Payload are not.
                     if form == "word" and not (name[0].isupper() and _in_chinese_prose(text, start, end)):
+                        bare[key][name] += 1  # a lower-case word counts only if the corpus cues it somewhere
+                        bare_in[key].add(passage.id)
                         continue
                     uncued.add(key)
                 seen_in[key].add(passage.id)
@@ -305,6 +391,9 @@ def discover_concepts(
                 surface[key][phrase] += 1
                 kind[key][_type_after(phrase, len(phrase) - 2, "pattern")] += 1
 
+    for key in cued & set(bare):  # "pelgen 是一个命令行工具": its other mentions, without a cue, count too
+        surface[key].update(bare[key])
+        seen_in[key] |= bare_in[key]
     # An import path whose last segment is also a discovered name is that concept's alias, not a new one.
     for key in [k for k in seen_in if "/" in k]:
         short = alias_key(key.rsplit("/", 1)[-1])
@@ -626,10 +715,25 @@ def _line_around(text: str, offset: int) -> str:
     return text[text.rfind("\n", 0, offset) + 1 : end if end >= 0 else len(text)]
 
 
+# Words that end what comes before a term (verbs that take it as their object, particles, conjunctions).
+_BEFORE_TERM = frozenset(
+    """通过 使用 采用 基于 利用 引入 实现 支持 提供 包括 包含 以及 一个 一种 一款 这个 这种 的 了 并 和 与 及 或 在 对 把 将
+    被 是 即 如 为 用 以 从 向 由 叫 称为 称作 也 都 还 就 即为 叫做""".split()
+)
+
+
 def _clean_zh(text: str) -> str:
-    """The noun at the end of a Chinese run before a parenthesis: 使用熔断器 -> 熔断器 is not knowable
-    without a parser, so keep runs of at most 6 characters and drop leading function words."""
-    text = re.sub(r"^(使用|采用|基于|通过|利用|引入|实现|支持|如|即|的|和|与|及|或)+", "", text)
+    """The term at the end of a Chinese run before a parenthesis: what follows the run's last verb, particle
+    or conjunction (the term is their object), kept when it is 2-5 characters and no everyday word.
+
+    >>> _clean_zh("并通过重试预算"), _clean_zh("带抖动的指数退避"), _clean_zh("对象池"), _clean_zh("参与者")
+    ('重试预算', '指数退避', '对象池', '参与者')
+    """
+    import jieba
+
+    words = jieba.lcut(text, HMM=False)
+    last = max((i for i, word in enumerate(words) if word in _BEFORE_TERM), default=-1)
+    text = "".join(words[last + 1 :])  # 并通过重试预算 -> 重试预算, 带抖动的指数退避 -> 指数退避
     if re.search(r"(示例|配置|代码|文件|方式|流程|步骤|说明|版本|场景|阶段|结果|对比|实践|部分)$", text):
         return ""  # "服务注册示例(Spring Boot)" names an example, not a term
     if re.search(r"(结构体|接口|函数|方法|字段|类型|变量|参数|路径|目录|对象|实例|命令|选项|指针|对应)$", text):

@@ -551,20 +551,21 @@ def _table_edges(layout: _Layout, start: int, matcher: ConceptMatcher, types: di
     stack (``组件 版本 用途``). Yields (edges, 0-based evidence line)."""
     header = layout.lines[start]
     label = (split_cells(header) or [""])[0].strip("| ")
-    pairs = list(_table_header_pairs(header, matcher))
+    end = start + 1
+    while end < len(layout.lines) and layout.kinds[end] == "table" and layout.starts[end] == start:
+        end += 1
+    pairs = [] if _used_together(layout, start, end) else list(_table_header_pairs(header, matcher))
     for rule in rules_for("table-header"):
         if rule.cue_re.fullmatch(label):
             yield [e for a, b in pairs if (e := resolve(rule, a, b, types))], start
     leaders: list[tuple[str, int]] = []
-    end = start + 1
-    while end < len(layout.lines) and layout.kinds[end] == "table" and layout.starts[end] == start:
-        row = layout.lines[end]
+    for line in range(start + 1, end):
+        row = layout.lines[line]
         cells = split_cells(row)
         if not _SEPARATOR_ROW.fullmatch(row) and len(cells) >= 3 and not re.search(r"[。，,]|-->|[{}]", row):
             first = _distinct(matcher.find(cells[0]))
             if len(first) == 1 and first[0].start == 0:
-                leaders.append((first[0].concept_id, end))
-        end += 1
+                leaders.append((first[0].concept_id, line))
     for rule in rules_for("table-rows"):
         if rule.cue_re.fullmatch(label):
             for (a, line), (b, _) in combinations(leaders[:6], 2):
@@ -594,6 +595,26 @@ def _column_edges(layout: _Layout, start: int, end: int, matcher: ConceptMatcher
             edges = [e for b in _distinct(matcher.find(cells[second])) if (e := resolve(rule, named[0].concept_id, b.concept_id, types))]
             if edges:
                 yield edges, line
+
+
+_TOGETHER = re.compile(r"组合|搭配|配合|协同|一起使用|同时使用|同时开启|combination|together", re.I)
+_TOGGLE = re.compile(r"\s*(?:开启|关闭|启用|禁用|打开|on|off|enabled?|disabled?)\b.*", re.I)
+
+
+def _used_together(layout: _Layout, start: int, end: int) -> bool:
+    """Whether a table's header names things used together, not compared: the sentence that introduces it
+    says so (下表汇总了推荐组合), or its cells switch each column's component on or off (开启 / 关闭).
+
+    >>> rows = ["下表汇总了不同类型服务的推荐组合：", "", "| 服务类型 | A | B |", "| --- | --- | --- |", "| 网关 | 开启 | 关闭 |"]
+    >>> _used_together(_Layout(rows, ["paragraph", "blank", "table", "table", "table"], [0, 1, 2, 2, 2]), 2, 5)
+    True
+    """
+    intro = next((i for i in range(start - 1, max(start - 4, -1), -1) if layout.lines[i].strip()), None)
+    if intro is not None and layout.kinds[intro] != "table" and _TOGETHER.search(layout.lines[intro]):
+        return True
+    cells = [cell.strip("| *") for line in range(start + 1, end) if not _SEPARATOR_ROW.fullmatch(layout.lines[line])
+             for cell in split_cells(layout.lines[line])[1:]]
+    return bool(cells) and sum(bool(_TOGGLE.fullmatch(cell)) for cell in cells) * 2 >= len(cells)
 
 
 def _table_header_pairs(row: str, matcher: ConceptMatcher) -> Iterator[tuple[str, str]]:

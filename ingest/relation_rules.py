@@ -230,13 +230,18 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "implementation-head", "implements",
-        r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*(?:[：:]|是|为)\s*(?:一个|一种|一款)?\s*(?:基于[^，,。；;的]{1,24}的\s*)?"
-        r"(?P<second>[^，,。；;：:的]{1,24}?)\s*的?\s*(?:(?:纯|原生|官方|高性能)\s*)?(?:Go\s*语言|Golang|Go|Rust|Java)?\s*实现\s*(?:$|[，,。；;])",
-        where="span", sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
+        # the implementation, module or component of an idea, whoever provides it ("Netwick 提供的连接池实现")
+        r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*(?:[：:]|是|为)\s*(?:一个|一种|一款)?\s*(?:[^，,。；;：:的]{1,24}的\s*)?"
+        r"(?P<second>[^，,。；;：:的]{1,24}?)\s*的?\s*(?:(?:纯|原生|官方|高性能)\s*)?(?:Go\s*语言|Golang|Go|Rust|Java)?\s*"
+        r"(?:实现|模块|组件)\s*(?:$|[，,。；;])",
+        where="span", sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL, second_head=True,
         examples=("{kafka-go:library}：基于 net 包的 {Kafka 协议:protocol}实现",
-                  "- {quic-go:library} 是一个基于 UDP 的 {QUIC:protocol} 纯 Go 实现。"),
+                  "- {quic-go:library} 是一个基于 UDP 的 {QUIC:protocol} 纯 Go 实现。",
+                  "{MuxPool:library} 是 Netwick 提供的{连接池=Connection Pool:pattern}实现，它维护长连接。",
+                  "{Wardex:library} 是 Corvex 的自适应{过载保护=Overload Protection:pattern}模块，它借鉴了拥塞控制的思路。"),
         counter=("{kafka-go:library}：{Kafka 协议:protocol}实现细节",
-                 "{kafka-go:library} 为 {Kafka 协议:protocol}实现了新的分区策略。"),
+                 "{kafka-go:library} 为 {Kafka 协议:protocol}实现了新的分区策略。",
+                 "{Kitex:framework} 是{熔断=Circuit Breaker:pattern}模块的使用方。"),
     ),
     Rule(
         "definition-head", "is_a",

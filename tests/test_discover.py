@@ -350,3 +350,42 @@ def test_a_type_cue_reaches_across_a_short_modifier_and_only_to_its_own_name():
     assert types.get("Quoll") == "framework"  # Quoll 微服务框架
     assert "Bilby" not in types  # 项目包括: 包 of 包括 is no cue (and nothing else makes Bilby a name)
     assert types.get("Wombix") == "library" and types.get("IPC") != "library"  # the cue introduces Wombix
+
+
+# Names made of English words (Arc + Hash, Slab + Chain) read like identifiers; a definition says they are terms.
+DEFINED = """# Pelican 概览
+
+Pelican 是一个使用 Go 语言编写的高性能 RPC 框架，面向内部服务调用。
+
+## 负载均衡
+
+ArcHash 是 Pelican 内置的一种负载均衡器，它在环上为实例分配虚拟节点。默认使用 P2C（Power of Two Choices）策略，
+只有需要会话粘滞时才切换到 ArcHash。
+
+## 重试
+
+重试之间使用带抖动的指数退避，并通过重试预算（Retry Budget）限制重试流量，ArcHash 选出的实例被熔断时跳过。
+重试策略的代码由 pelgen 生成。
+
+## 工具
+
+pelgen 是一个单一二进制的命令行工具，根据 IDL 生成桩代码。pelgen 也能生成 Mock。
+"""
+
+
+@pytest.fixture(scope="module")
+def defined():
+    _, found = discover_concepts(_passages(DEFINED, "p.md"), load_lexicon())
+    return {c.name: c for c in found}
+
+
+def test_a_definition_makes_a_term_of_a_name_and_says_its_type(defined):
+    assert defined["ArcHash"].type == "library"  # "是…一种负载均衡器": a component, though arc and hash are words
+    assert defined["Pelican"].type == "framework"  # "是一个使用 Go 语言编写的高性能 RPC 框架": the clause's head
+    assert defined["pelgen"].type == "tool"
+
+
+def test_an_acronym_spelt_out_and_a_pair_after_a_verb_are_concepts_with_both_names(defined):
+    assert "Power of Two Choices" in defined["P2C"].aliases
+    budget = next(c for c in defined.values() if "Retry Budget" in c.aliases)
+    assert "重试预算" in budget.aliases and "并通过重试预算" not in budget.aliases
