@@ -274,14 +274,19 @@ def neighbors(
     index: IndexOption = DEFAULT_INDEX,
     as_json: JsonOption = False,
 ) -> None:
-    """Concepts related to NAME, by relation, with evidence."""
+    """Concepts related to NAME, by relation, with evidence; beyond one hop each line starts at the concept
+    the path goes through."""
+    if not 1 <= depth <= 3:
+        raise InputError(f"--depth {depth}: must be 1, 2 or 3")
     items = _open(index).neighbors(name, depth=depth)
     if as_json:
         _echo_json([n.to_dict() for n in items])
         return
     for n in items:
         arrow = "->" if n.direction == "out" else "<-"
-        typer.echo(f"{arrow} {n.relation:15} {n.name} [{n.type}] weight={n.weight}")
+        start = f"{n.via} " if n.distance > 1 else ""
+        where = f"  ({n.evidence[0].doc}:{n.evidence[0].line})" if n.evidence else ""
+        typer.echo(f"{'  ' * (n.distance - 1)}{start}{arrow} {n.relation:15} {n.name} [{n.type}] weight={n.weight}{where}")
 
 
 @app.command()

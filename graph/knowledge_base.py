@@ -411,6 +411,8 @@ class KnowledgeBase:
                     direction=item["direction"],
                     weight=round(item["weight"], 4),
                     evidence=[EvidenceRef(e["doc"], int(e["line"]), e["text"]) for e in item["evidence"]],
+                    via=self.graph.nodes[item["via"]]["name"],
+                    distance=int(item["distance"]),
                 )
             )
         return out

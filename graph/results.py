@@ -111,12 +111,18 @@ class EvidenceRef(_Record):
 
 @dataclass(frozen=True)
 class Neighbor(_Record):
+    """A concept reached from the one asked about, by the edge from ``via`` (the concept asked about, or at a
+    second or third hop the neighbour the path goes through); ``direction`` is ``out`` when the edge goes from
+    ``via`` to this concept."""
+
     name: str
     type: str
     relation: str
     direction: str
     weight: float
     evidence: list[EvidenceRef]
+    via: str = ""
+    distance: int = 1
 
 
 @dataclass(frozen=True)

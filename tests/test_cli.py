@@ -40,7 +40,7 @@ def test_concept_json_shape_with_chinese_alias(e5_index):
     assert set(data) == {"id", "name", "type", "aliases", "docs", "mentions", "neighbors"}
     assert data["name"] == "Circuit Breaker" and set(data["mentions"][0]) == {"doc", "line"}
     neighbour = data["neighbors"][0]
-    assert set(neighbour) == {"name", "type", "relation", "direction", "weight", "evidence"}
+    assert set(neighbour) == {"name", "type", "relation", "direction", "weight", "evidence", "via", "distance"}
     assert set(neighbour["evidence"][0]) == {"doc", "line", "text"}
     assert json.loads(run("concept", "circuit breaker", "--json", index=e5_index))["id"] == data["id"]
 
@@ -65,6 +65,12 @@ def test_neighbors_topics_export(e5_index, tmp_path):
     near = json.loads(run("neighbors", "Saga", "--json", index=e5_index))
     far = json.loads(run("neighbors", "Saga", "--depth", "2", "--json", index=e5_index))
     assert 0 < len(near) < len(far)
+    # a second hop is the edge of the neighbour the path goes through, and the text output says whose it is
+    second = [n for n in far if n["distance"] == 2]
+    near_names = {n["name"] for n in near}
+    assert second and all(n["via"] in near_names for n in second)
+    line = next(l for l in run("neighbors", "Saga", "--depth", "2", index=e5_index).splitlines() if l.startswith("  "))
+    assert any(line.strip().startswith(f"{name} ") for name in near_names)
     topics = json.loads(run("topics", "--json", index=e5_index))
     assert set(topics[0]) == {"id", "label", "size", "members"}
     run("export", "json", str(tmp_path / "g.json"), index=e5_index)
