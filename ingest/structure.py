@@ -56,6 +56,8 @@ def heading_level(line: str, *, standalone: bool = True) -> int:
     (1, 2, 2)
     >>> heading_level("Saga 协调器核心逻辑"), heading_level("Gin 的路由基于前缀树(Trie)实现,支持动态路径参数。")
     (4, 0)
+    >>> heading_level("> 中间件可能执行不止一次"), heading_level("下面的方法总有一款适合你~"), heading_level("通常你可以不用关心 .")
+    (0, 0, 0)
     """
     text = line.strip()
     if not text or len(text) > 80:
@@ -68,12 +70,14 @@ def heading_level(line: str, *, standalone: bool = True) -> int:
             if _SENTENCE_END.search(text) and len(text) > 40:
                 return 0
             return level
-    # A short standalone line without sentence punctuation reads as a minor heading ("TCC 对比要点").
+    # A short standalone line without sentence punctuation reads as a minor heading ("TCC 对比要点"); not a
+    # quote or a line that ends like a remark ("… 不用关心 .", "… 适合你~").
     if (
         standalone
         and len(text) <= 36
         and _HAN.search(text)
         and not _SENTENCE_END.search(text)
+        and not re.search(r"[.~～…]$|^>", text)
         and not is_code_line(text)
         and not _LIST_ITEM.match(text)
         and not re.search(r"\s{2,}|\t", text)
@@ -235,7 +239,7 @@ def table_cells(text: str) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def _classify(chunk: list[str], fenced: bool) -> tuple[str, int] | None:
+def _classify(chunk: list[str], fenced: bool, standalone: bool = True) -> tuple[str, int] | None:
     """The kind of a whole chunk, or ``None`` when its lines are mixed and must be read one by one."""
     first = chunk[0].strip()
     if fenced:
@@ -249,7 +253,7 @@ def _classify(chunk: list[str], fenced: bool) -> tuple[str, int] | None:
     if _MERMAID.match(first) and all(_is_mermaid_line(line) for line in chunk[1:]):
         return "mermaid", 0
     if len(chunk) == 1:
-        level = heading_level(first)
+        level = heading_level(first, standalone=standalone)
         if level and not is_code_line(first):
             return "heading", level
         return ("code", 0) if is_code_line(first) else ("paragraph", 0)
@@ -278,7 +282,7 @@ def _is_mermaid_line(line: str) -> bool:
 _MERMAID_LINE = re.compile(r"-->|---|==>|-\.->|->>|-->>|^\s*(subgraph|end|participant|style|classDef|click)\b")
 
 
-def _line_kinds(chunk: list[str]) -> list[tuple[str, int]]:
+def _line_kinds(chunk: list[str], standalone: bool = True) -> list[tuple[str, int]]:
     """Read a mixed chunk line by line (articles scraped with no blank lines between blocks)."""
     kinds: list[tuple[str, int]] = []
     depth = 0
@@ -304,8 +308,8 @@ def _line_kinds(chunk: list[str]) -> list[tuple[str, int]]:
             kinds.append(("code", 0))
         elif _LIST_ITEM.match(line):
             kinds.append(("list", 0))
-        elif heading_level(stripped):
-            kinds.append(("heading", heading_level(stripped)))
+        elif level := heading_level(stripped, standalone=standalone):
+            kinds.append(("heading", level))
         else:
             kinds.append(("paragraph", 0))
     return kinds
