@@ -246,7 +246,7 @@ def concept(
     typer.echo(f"aliases: {', '.join(info.aliases)}")
     typer.echo(f"{len(info.mentions)} mentions in {', '.join(info.docs)}")
     for n in info.neighbors[:25]:
-        arrow = "->" if n.direction == "out" else "<-"
+        arrow = "--" if n.relation == "related_to" else "->" if n.direction == "out" else "<-"
         where = f"  ({n.evidence[0].doc}:{n.evidence[0].line})" if n.evidence else ""
         typer.echo(f"  {arrow} {n.relation:15} {n.name} [{n.type}]{where}")
 
@@ -283,7 +283,7 @@ def neighbors(
         _echo_json([n.to_dict() for n in items])
         return
     for n in items:
-        arrow = "->" if n.direction == "out" else "<-"
+        arrow = "--" if n.relation == "related_to" else "->" if n.direction == "out" else "<-"
         start = f"{n.via} " if n.distance > 1 else ""
         where = f"  ({n.evidence[0].doc}:{n.evidence[0].line})" if n.evidence else ""
         typer.echo(f"{'  ' * (n.distance - 1)}{start}{arrow} {n.relation:15} {n.name} [{n.type}] weight={n.weight}{where}")

@@ -168,7 +168,10 @@ def extract_relations(
         )
         for (s, t, o), edges in found.items()
     ]
-    relations.extend(_cooccurrence(passages, matcher, min_cooccurrence, min_npmi))
+    typed_pairs = {frozenset((r.source, r.target)) for r in relations}
+    # a pair with a typed edge needs no co-occurrence edge beside it: the typed one says more
+    relations.extend(r for r in _cooccurrence(passages, matcher, min_cooccurrence, min_npmi)
+                     if frozenset((r.source, r.target)) not in typed_pairs)
     return relations
 
 
@@ -676,13 +679,14 @@ def _cooccurrence(passages: list[Passage], matcher: ConceptMatcher, min_count: i
         return []
     single: Counter[str] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
-    where: dict[tuple[str, str], list[Passage]] = defaultdict(list)
+    where: dict[tuple[str, str], list[tuple[Passage, list[Match]]]] = defaultdict(list)
     for passage in passages:
-        ids = sorted({m.concept_id for m in matcher.find(passage.text)})
+        found = matcher.find(passage.text)
+        ids = sorted({m.concept_id for m in found})
         single.update(ids)
         for pair in combinations(ids, 2):
             pairs[pair] += 1
-            where[pair].append(passage)
+            where[pair].append((passage, found))
     relations: list[Relation] = []
     for (a, b), count in pairs.items():
         if count < min_count:
@@ -693,9 +697,38 @@ def _cooccurrence(passages: list[Passage], matcher: ConceptMatcher, min_count: i
         npmi = math.log(p_ab / ((single[a] / total) * (single[b] / total))) / -math.log(p_ab)
         if npmi < min_npmi:
             continue
-        evidence = tuple(
-            Evidence(p.doc, p.line_start, (p.section.split(" > ")[-1] or p.text.split("\n")[0])[:200])
-            for p in where[(a, b)][:5]
-        )
+        evidence = tuple(_together(p, found, a, b) for p, found in where[(a, b)][:5])
         relations.append(Relation(a, "related_to", b, evidence, weight=round(npmi, 4), origin="cooccurrence"))
     return relations
+
+
+def _together(passage: Passage, found: list[Match], a: str, b: str) -> Evidence:
+    """Where a passage names both ``a`` and ``b``: the first line that names both, else the line that names
+    the one mentioned later, nearest after a mention of the other (not the passage's heading).
+
+    >>> from gokg.ingest.lexicon import load_lexicon
+    >>> matcher = ConceptMatcher(load_lexicon())
+    >>> text = "## 02 简介\\n\\nKitex 是 RPC 框架。\\n它内置熔断器。"
+    >>> p = Passage(id=0, doc="a.md", line_start=3, line_end=6, section="02 简介", text=text)
+    >>> e = _together(p, matcher.find(text), "circuit-breaker", "kitex")
+    >>> e.line, e.text
+    (6, '它内置熔断器。')
+    """
+    lines = passage.text.split("\n")
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def line_of(offset: int) -> int:
+        return max(i for i, start in enumerate(starts) if start <= offset)
+
+    named: dict[int, set[str]] = defaultdict(set)
+    for match in found:
+        if match.concept_id in (a, b):
+            named[line_of(match.start)].add(match.concept_id)
+    both = [i for i, ids in sorted(named.items()) if len(ids) == 2]
+    if both:
+        index = both[0]
+    else:  # the later of the two concepts' first lines
+        index = max(min(i for i, ids in named.items() if cid in ids) for cid in (a, b))
+    return Evidence(passage.doc, passage.line_start + index, lines[index].strip()[:200])

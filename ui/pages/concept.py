@@ -42,7 +42,7 @@ with left:
     for relation in sorted(grouped, key=lambda r: (r == "related_to", r)):
         with st.expander(f"{relation} ({len(grouped[relation])})", expanded=relation != "related_to"):
             for n in grouped[relation][:40]:
-                arrow = "→" if n.direction == "out" else "←"
+                arrow = "↔" if relation == "related_to" else "→" if n.direction == "out" else "←"
                 evidence = n.evidence[0] if n.evidence else None
                 quote = f" — “{escape(evidence.text[:140])}” ({escape(evidence.doc)}:{evidence.line})" if evidence else ""
                 st.markdown(html_line(f"{arrow} <b>{escape(n.name)}</b> <code>{escape(n.type)}</code>{quote}"),
