@@ -125,7 +125,7 @@ def status(
 def search(
     query: Annotated[Optional[str], typer.Argument(help="What to look for, in Chinese, English or both.")] = None,
     k: Annotated[int, typer.Option("-k", help="Number of hits.")] = 10,
-    batch: Annotated[Optional[str], typer.Option("--batch", help="File with one query a line (- for stdin); prints JSON lines.")] = None,
+    batch: Annotated[Optional[str], typer.Option("--batch", help="File with one query a line (- for stdin); prints a JSON line per query, with its line number.")] = None,
     index: IndexOption = DEFAULT_INDEX,
     as_json: JsonOption = False,
 ) -> None:
@@ -140,7 +140,7 @@ def search(
         for number, query, problem in batch_queries(batch):
             if problem is None:
                 try:
-                    _echo_json(_search_json(kb.search(query, k=k)))
+                    _echo_json({"line": number, **_search_json(kb.search(query, k=k))})
                     continue
                 except GokgError as exc:
                     problem = str(exc)

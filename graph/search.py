@@ -6,6 +6,8 @@ reranker (:mod:`.rerank`, off by default) can reorder the fused top passages.
 """
 from __future__ import annotations
 
+import re
+
 import difflib
 from collections import defaultdict
 from collections.abc import Callable
@@ -269,6 +271,8 @@ class Searcher:
         query = (query or "").strip()
         if not query:
             raise InputError("empty query: type a few words, e.g. `saga 补偿`")
+        if not re.search(r"\w", query):
+            raise InputError(f"no words in the query {query!r}: type a few words, e.g. `saga 补偿`")
         if k < 1:
             raise InputError(f"k={k}, k must be >= 1")
         everything = self.link_all(query)

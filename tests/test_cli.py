@@ -56,7 +56,7 @@ def test_batch_search_one_json_line_per_query(e5_index, tmp_path):
     queries = tmp_path / "q.txt"
     queries.write_text("saga 补偿\n\nsync.Pool\n", "utf-8")
     lines = run("search", "--batch", str(queries), "-k", "3", index=e5_index).strip().split("\n")
-    assert [json.loads(line)["query"] for line in lines] == ["saga 补偿", "sync.Pool"]
+    assert [(json.loads(line)["line"], json.loads(line)["query"]) for line in lines] == [(1, "saga 补偿"), (3, "sync.Pool")]
     stdin_lines = run("search", "--batch", "-", index=e5_index, input="gin 中间件\n").strip().split("\n")
     assert json.loads(stdin_lines[0])["query"] == "gin 中间件"
 
@@ -100,6 +100,7 @@ def _gokg(*args, env=None):
     ("args", "message"),
     [
         (["search", ""], "gokg: empty query"),
+        (["search", "！！！？？"], "gokg: no words in the query"),
         (["concept", "不存在的概念"], "gokg: '不存在的概念' is not a known concept"),
         (["eval", "/no/such.jsonl"], "gokg: /no/such.jsonl: no such file"),
         (["ingest", "/no/such/folder"], "gokg: /no/such/folder: no such file or folder"),
