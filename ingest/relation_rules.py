@@ -74,7 +74,9 @@ _MACROS = {
     # belongs to an earlier verb: "支持 A 以及支持 B"), no 了 (an earlier verb: "A 接替了大量基于 B"), and
     # 的 only before a part of the first name, and no agent (else the subject changes: "微服务的开发者可以使用
     # B", "在 A 中我们通过 B").
-    "<adv>": rf"(?!\s*(?:以及|及|和|与|或|还是|并且|而且|并|同时|还有))(?![^{_PUNCT}]*?(?:{AGENTS}))"
+    # Nor a kind of product named after the first name ("Kafka 驱动基于 sarama": the driver, not Kafka).
+    "<adv>": rf"(?!\s*(?:以及|及|和|与|或|还是|并且|而且|并|同时|还有|驱动|客户端|SDK|client|driver))"
+    rf"(?![^{_PUNCT}]*?(?:{AGENTS}))"
     rf"\s*(?:的(?:底层|内部|核心|客户端|服务端|服务器|网络层|传输层|路由|实现|默认实现|编解码器?))?"
     rf"[^{_PUNCT}被由把给让了的]{{0,6}}?",
     # what may stand between the verb and the second name: 了, a quantifier, modifiers ending in 的, a
@@ -85,7 +87,7 @@ _MACROS = {
     rf"(?:[^{_PUNCT}的]{{0,8}}?(?:库|框架|协议|组件|工具|引擎|中间件|注册中心|配置中心|系统|平台|方案|模块|数据库|网关|服务|版本|标准|规范|算法|模型|机制|格式|插件|扩展)\s*)?"
     rf"(?:[^{_PUNCT}的]{{1,6}}(?:与|和|及|以及)\s*)?",
     # the second name is the head of its phrase ("一种服务网格。", not "一个微服务框架")
-    "<end>": r"\s*(?:$|[，,。；;：:!！?？)）、]|\.(?!\w)|之一|等|的一种|的一个|的代表|的典型|方案|解决方案|模式|算法|技术|机制|协议|"
+    "<end>": r"\s*(?:$|[，,。；;：:!！?？)）、]|\.(?!\w)|之一|等|的一[种个](?!替代|补充|改进|优化|扩展|封装|实现|变通|折中|简化)|的代表|的典型|方案|解决方案|模式|算法|技术|机制|协议|"
     r"做|来|去|作为|进行|在(?!线)|中(?![间心台])|里(?!程)|都|也|和|与|或|时(?![序间延])|上(?![游线报层传]))",
     # symmetric comparisons may compare a part of A with B ("A 的分配次数比 B 少"): any short filler
     "<any>": rf"[^{_PUNCT}]{{0,8}}?",
@@ -468,6 +470,7 @@ RULES: tuple[Rule, ...] = (
         counter=(
             "{Kitex:framework} 是{微服务:pattern}架构里的一环。",
             "{Linkerd:platform} 并不是{服务网格:pattern}的唯一选择。",
+            "{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的一种替代方案。",
             "{Hertz:framework} 是一个{开源=Open Source:concept}项目。",
         ),
     ),
@@ -908,6 +911,7 @@ RULES: tuple[Rule, ...] = (
             "{Kratos:framework} 采用 {Consul:platform} 做服务发现。",
         ),
         counter=(
+            "Mistlark 的 {Kafka:platform} 驱动基于 {sarama:library}，支持消费组。",
             "{Kratos:framework} 不是基于 {gRPC:protocol} 实现的。",
             "{gRPC:protocol} 可采用流控在传输层面做{流量限制:pattern}。",
             "未来 {Kratos:framework} 将基于 {QUIC:protocol} 实现传输层。",
