@@ -57,12 +57,16 @@ def _build(paths: list[Path], index: Path, encoder: str | None, lexicon: Path | 
 
 
 def _open(index: Path):
-    """Open the index; if there is none, build it from the bundled seeds first, saying so."""
+    """Open the index. If the default one (``./index``) is missing, build it from the bundled seeds first,
+    saying so; an index the user named (``--index``, ``$GOKG_INDEX``) that is missing is an error, as a
+    mistyped path must not quietly become an index of other articles."""
     from gokg import KnowledgeBase
 
     try:
         return KnowledgeBase.open(index)
     except IndexMissingError:
+        if index != DEFAULT_INDEX:
+            raise InputError(f"no index at {index}: build one with `gokg ingest FOLDER --index {index}`") from None
         seeds = seeds_dir()
         typer.echo(f"no index at {index}: building it from {seeds} first ...", err=True)
         return _build([seeds], index, os.environ.get("GOKG_ENCODER"))

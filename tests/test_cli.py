@@ -119,11 +119,16 @@ def test_index_from_environment_and_old_version_message(hash_index, tmp_path):
     assert proc.returncode == 1 and "format version 99" in proc.stderr and "gokg ingest" in proc.stderr
 
 
-def test_missing_index_is_built_from_seeds_saying_so(tmp_path):
-    proc = _gokg("concept", "Saga", "--json", "--index", str(tmp_path / "idx"), env={"GOKG_ENCODER": "hash"})
+def test_missing_default_index_is_built_from_seeds_saying_so_a_named_one_is_an_error(tmp_path):
+    env = {"GOKG_ENCODER": "hash"}
+    proc = subprocess.run([sys.executable, "-m", "gokg.cli", "concept", "Saga", "--json"], capture_output=True,
+                          text=True, cwd=tmp_path, env={**os.environ, **env})
     assert proc.returncode == 0, proc.stderr
-    assert "building it from" in proc.stderr
+    assert "building it from" in proc.stderr and (tmp_path / "index").is_dir()
     assert json.loads(proc.stdout)["name"] == "Saga"
+    named = _gokg("search", "熔断", "--index", str(tmp_path / "mistyped"), env=env)
+    assert named.returncode == 1 and named.stderr.startswith(f"gokg: no index at {tmp_path / 'mistyped'}")
+    assert not (tmp_path / "mistyped").exists()
 
 
 def test_report_and_discovered_and_neo4j(e5_index, tmp_path):
