@@ -66,6 +66,9 @@ def _open(index: Path):
         return KnowledgeBase.open(index)
     except IndexMissingError:
         if index != DEFAULT_INDEX:
+            from gokg.graph.store import check_replaceable
+
+            check_replaceable(index)  # a folder of the user's own: say it is not an index, not how to build one
             raise InputError(f"no index at {index}: build one with `gokg ingest FOLDER --index {index}`") from None
         seeds = seeds_dir()
         typer.echo(f"no index at {index}: building it from {seeds} first ...", err=True)

@@ -67,7 +67,11 @@ def make_passages(
             group_section = " > ".join(headings[lvl] for lvl in sorted(headings))
             group.append(block)
             continue
-        for piece in _split_long(block, max_lines):
+        room = max_lines
+        if group and all(b.kind == "heading" for b in group):
+            # headings stay with the start of what they head, not alone in a passage of their own
+            room = max(max_lines - (block.line_start - group[0].line_start), 1)
+        for piece in _split_long(block, max_lines, first=room):
             if group:
                 span = piece.line_end - group[0].line_start + 1
                 size = sum(len(b.text) for b in group) + len(piece.text)
@@ -81,18 +85,21 @@ def make_passages(
     return passages
 
 
-def _split_long(block: Block, max_lines: int) -> list[Block]:
-    """Cut a block longer than ``max_lines`` into pieces, preferring blank lines as cut points."""
+def _split_long(block: Block, max_lines: int, first: int | None = None) -> list[Block]:
+    """Cut a block longer than ``max_lines`` into pieces, preferring blank lines as cut points; the first
+    piece at most ``first`` lines (what is left of a passage its headings opened)."""
     span = block.line_end - block.line_start + 1
-    if span <= max_lines:
+    first = max_lines if first is None else min(first, max_lines)
+    if span <= first:
         return [block]
     lines = block.text.split("\n")
     pieces: list[Block] = []
     start = 0
     while start < len(lines):
-        end = min(start + max_lines, len(lines))
+        limit = first if not pieces else max_lines
+        end = min(start + limit, len(lines))
         if end < len(lines):
-            blanks = [i for i in range(start + max_lines // 2, end) if not lines[i].strip()]
+            blanks = [i for i in range(start + limit // 2, end) if not lines[i].strip()]
             if blanks:
                 end = blanks[-1]
         while end > start + 1 and not lines[end - 1].strip():

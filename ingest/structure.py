@@ -16,7 +16,7 @@ __all__ = ["parse_blocks", "heading_level", "is_code_line", "split_cells", "tabl
 _CN_NUM = "一二三四五六七八九十百零〇两"
 _HEADING_PATTERNS = (
     (re.compile(r"^(#{1,6})\s+\S"), None),
-    (re.compile(rf"^第[{_CN_NUM}0-9]+[章篇部]"), 1),
+    (re.compile(rf"^第[{_CN_NUM}0-9]+[章篇部](?![节的分])"), 1),  # not 第一章节的内容…
     (re.compile(rf"^第[{_CN_NUM}0-9]+[节讲课]"), 2),
     (re.compile(rf"^[{_CN_NUM}]+[、.．]\s*\S"), 2),
     (re.compile(r"^\d+\.\d+\.\d+\.?\s*\S"), 3),

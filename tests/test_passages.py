@@ -93,3 +93,11 @@ def test_front_matter_title_heads_every_section_and_is_no_passage():
         ["熔断 > 介绍", "熔断 > 使用方式 > 示例"]
     later = text + "\n### 熔断\n\n熔断器的细节。\n"  # a subsection named like the document keeps its place
     assert make_passages(Document("cb.md", "cb.md", later, "0"), parse_blocks(later))[-1].section == "熔断 > 使用方式 > 熔断"
+
+
+def test_headings_stay_with_the_start_of_a_listing_longer_than_what_is_left():
+    code = "\n".join(f"    step{i}()" for i in range(38))
+    text = f"## 使用方式\n\n### 使用示例：\n\n```go\nfunc main() {{\n{code}\n}}\n```\n"
+    passages = make_passages(Document("t.md", "t.md", text, "0"), parse_blocks(text))
+    assert all(p.line_end - p.line_start + 1 <= 40 for p in passages)
+    assert passages[0].line_start == 1 and "code" in passages[0].kinds  # not a passage of headings alone
