@@ -234,13 +234,14 @@ RULES: tuple[Rule, ...] = (
         "implementation-head", "implements",
         # the implementation, module or component of an idea, whoever provides it ("Netwick 提供的连接池实现")
         r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*(?:[：:]|是|为)\s*(?:一个|一种|一款)?\s*(?:[^，,。；;：:的]{1,24}的\s*)?"
-        r"(?P<second>[^，,。；;：:的]{1,24}?)\s*的?\s*(?:(?:纯|原生|官方|高性能)\s*)?(?:Go\s*语言|Golang|Go|Rust|Java)?\s*"
-        r"(?:实现|模块|组件)\s*(?:$|[，,。；;])",
+        r"(?P<second>[^，,。；;：:的（(]{1,24}?)\s*(?:[（(][^）)]{1,40}[）)])?\s*的?\s*(?:(?:纯|原生|官方|高性能)\s*)?"
+        r"(?:Go\s*语言|Golang|Go|Rust|Java)?\s*(?:实现|模块|组件)\s*(?:$|[，,。；;])",
         where="span", sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL, second_head=True,
         examples=("{kafka-go:library}：基于 net 包的 {Kafka 协议:protocol}实现",
                   "- {quic-go:library} 是一个基于 UDP 的 {QUIC:protocol} 纯 Go 实现。",
                   "{MuxPool:library} 是 Netwick 提供的{连接池=Connection Pool:pattern}实现，它维护长连接。",
-                  "{Wardex:library} 是 Corvex 的自适应{过载保护=Overload Protection:pattern}模块，它借鉴了拥塞控制的思路。"),
+                  "{Wardex:library} 是 Corvex 的自适应{过载保护=Overload Protection:pattern}模块，它借鉴了拥塞控制的思路。",
+                  "{MuxPool:library} 是 Netwick 提供的{连接池=Connection Pool:pattern}（Connection Pool）实现，它维护长连接。"),
         counter=("{kafka-go:library}：{Kafka 协议:protocol}实现细节",
                  "{kafka-go:library} 为 {Kafka 协议:protocol}实现了新的分区策略。",
                  "{Kitex:framework} 是{熔断=Circuit Breaker:pattern}模块的使用方。"),
@@ -440,10 +441,13 @@ RULES: tuple[Rule, ...] = (
                  "{Hertz:framework} 是 {Go:language} 的插件框架。"),
     ),
     Rule(
-        "part-of", "part_of", r"<adv>(?:<be>|属于|作为)<s>", after=rf"<s>(?:的|中的|里的|内部的)?<s>[^，,。；;]{{0,6}}?{_PART_NOUN}",
+        "part-of", "part_of", r"<adv>(?:<be>|属于|作为)<s>",
+        after=rf"<s>(?:的|中的|里的|内部的)?<s>[^，,。；;]{{0,8}}?(?:{_PART_NOUN}|数据结构)",
         examples=(
             "{Netpoll:library} 是 {CloudWeGo:tool} 的一个子项目。",
             "{goroutine:concept}是 {GMP:concept} 模型的组成部分。",
+            "{SlabChain:library} 是 {Netwick:library} 的核心数据结构，它是一条链表。",
+            "其中 {registry-etcd:library} 是 {corvex-contrib:library} 中使用最广泛的插件。",
         ),
         counter=(
             "{Kratos:framework} 是 {熔断:pattern}的组件之一。",
