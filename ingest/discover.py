@@ -49,11 +49,11 @@ _COMMON_ZH_FREQ = 2000  # jieba dictionary count above which a word is everyday 
 _FRAGMENT_ZH = re.compile(r"[了的是在和与把被将让使对从向就都也还又很更最能会可要个于得些其]|同时|整个|可以|支持|通过|进行|解决|选择|不同")
 _TYPE_CUES = (
     ("framework", ("框架", "framework")),
-    ("tool", ("工具", "命令", "CLI", "插件", "脚手架", "tool", "plugin")),
+    ("tool", ("工具", "命令", "CLI", "脚手架", "tool")),
     ("pattern", ("模式", "架构", "pattern")),
     ("protocol", ("协议", "protocol")),
     ("platform", ("平台", "数据库", "集群", "引擎", "服务器", "注册中心", "配置中心", "服务网格", "消息队列", "platform")),
-    ("library", ("库", "包", "SDK", "客户端", "library")),
+    ("library", ("库", "包", "SDK", "客户端", "插件", "library", "plugin")),  # a Go plugin is a module one imports
     ("language", ("语言",)),
     ("concept", ("特性", "机制", "指令集", "算法")),
 )
@@ -61,7 +61,7 @@ _TYPE_CUES = (
 # (网络, 微服务, 通信; at most three), as in "Hertz HTTP 框架", "Netpoll 网络库".
 _CUE_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,5}\s*(?=[\u4e00-\u9fff])")
 _ZH_ONLY = re.compile(r"[\u4e00-\u9fff]+$")
-_NOT_A_MODIFIER = re.compile(r"兼容|使用|实现|基于|采用|提供|替换|扩展|接入|对接|集成|调用|包括|包含|作为|成为|类似|比如|例如|如|即|或|及|等"
+_NOT_A_MODIFIER = re.compile(r"兼容|使用|实现|基于|采用|提供|替换|扩展|接入|对接|集成|调用|包括|包含|作为|成为|类似|比如|例如|如|即|或|及|等|但|而|才|再"
                              r"|默认|其他|其它|多|单|跨|全|非|无|各种|不同|相关|这|那|该|此|每|各|某")
 # Acronyms that name measures, units or everyday computing, not a concept a reader looks up.
 _GENERIC_ACRONYMS = frozenset(
@@ -73,7 +73,8 @@ _GENERIC_ACRONYMS = frozenset(
 _COMMON = frozenset(
     """The This That These Those With When What Where Which While From Into Over Under About After Before Each
     Every Other Some Many Most More Less Only Also Then Than Just Like Such Very Well Good Best Note Step Steps
-    Example Examples Input Output Error Errors Server Client Request Response Handler Service Services Config
+    Example Examples Input Output Error Errors Server Client Request Response Req Resp Ctx Err Args Opts Cfg Msg
+    Handler Service Services Config
     Value Values Data Time Type Types Name Names User Users Order Orders Status Level Mode Default Test Tests
     Build Deploy Release Version Update Create Delete Read Write Start Stop Run Running Check Event Events
     Message Model Layer Table Field Fields Path Port Host Node Nodes Pod Cluster Token Cache Queue Worker Task
@@ -352,7 +353,7 @@ def discover_concepts(
                     joined_in[alias_key(name)].add(passage.id)
                     continue
                 line = _line_around(text, start)
-                if _looks_like_code(line):
+                if _looks_like_code(re.sub(r"`[^`\n]*`", " ", line)):  # `IsValid() error` quoted in prose is prose
                     continue
                 key = alias_key(name)
                 if _in_backticks(text, start, end):
@@ -675,10 +676,11 @@ def _coordinated(text: str, start: int, end: int, matcher: ConceptMatcher, by_id
     window = 24
     left, right = text[max(0, start - window) : start], text[end : end + window]
     types = []
-    before = matcher.find(left)
+    # a known name inside a longer one is no peer: "registry-etcd、registry-nacos" lists plugins, not etcd
+    before = [m for m in matcher.find(left) if not re.match(r"[\w\-]", left[m.start - 1 : m.start] or " ", re.A)]
     if before and _PEER_GAP.match(left[before[-1].end :]):
         types.append(by_id[before[-1].concept_id].type)
-    after = matcher.find(right)
+    after = [m for m in matcher.find(right) if not re.match(r"[\w\-]", right[m.end : m.end + 1] or " ", re.A)]
     if after and _PEER_GAP.match(right[: after[0].start]):
         types.append(by_id[after[0].concept_id].type)
     return [t for t in types if t not in ("concept", "language")]
