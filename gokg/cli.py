@@ -253,7 +253,7 @@ def concept(
     typer.echo(f"aliases: {', '.join(info.aliases)}")
     typer.echo(f"{len(info.mentions)} mentions in {', '.join(info.docs)}")
     for n in info.neighbors[:25]:
-        arrow = "--" if n.relation == "related_to" else "->" if n.direction == "out" else "<-"
+        arrow = _arrow(n)
         where = f"  ({n.evidence[0].doc}:{n.evidence[0].line})" if n.evidence else ""
         typer.echo(f"  {arrow} {n.relation:15} {n.name} [{n.type}]{where}")
 
@@ -274,6 +274,11 @@ def concepts(
         typer.echo(f"{c.mentions:4}  {c.name} [{c.type}]  {', '.join(c.aliases[:4])}")
 
 
+def _arrow(neighbor) -> str:
+    """How a neighbour's edge reads: ``--`` for co-occurrence (no direction), else ``->`` out of the concept."""
+    return "--" if neighbor.relation == "related_to" else "->" if neighbor.direction == "out" else "<-"
+
+
 @app.command()
 def neighbors(
     name: Annotated[str, typer.Argument(help="A concept name or alias.")],
@@ -290,7 +295,7 @@ def neighbors(
         _echo_json([n.to_dict() for n in items])
         return
     for n in items:
-        arrow = "--" if n.relation == "related_to" else "->" if n.direction == "out" else "<-"
+        arrow = _arrow(n)
         start = f"{n.via} " if n.distance > 1 else ""
         where = f"  ({n.evidence[0].doc}:{n.evidence[0].line})" if n.evidence else ""
         typer.echo(f"{'  ' * (n.distance - 1)}{start}{arrow} {n.relation:15} {n.name} [{n.type}] weight={n.weight}{where}")

@@ -6,9 +6,8 @@ reranker (:mod:`.rerank`, off by default) can reorder the fused top passages.
 """
 from __future__ import annotations
 
-import re
-
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import fields

@@ -258,6 +258,16 @@ def discover_concepts(
     def known(term: str) -> str | None:
         return matcher.lookup(term)
 
+    def new_pair(name: str, other: str, passage_id: int, text: str, end: int) -> None:
+        """A name written with its second name (熔断器（Circuit Breaker）, P2C（Power of Two Choices）), neither
+        known: a new concept, typed by a cue after the pair; a written pair is evidence enough on its own."""
+        key = alias_key(name)
+        seen_in[key].add(passage_id)
+        surface[key][name] += 1
+        cue = _type_after(text, end, "")
+        kind[key][cue or "concept"] += 1 if cue else 0.5  # a cue outweighs the default
+        partner[key] = other
+
     packages: set[str] = set()
     for word, ids in _go_packages(passages).items():
         if not known(word):
@@ -286,12 +296,7 @@ def discover_concepts(
             elif en_id and not zh_id and _clean_zh(zh):
                 learnt[en_id].append(_clean_zh(zh))
             elif not zh_id and not en_id and _clean_zh(zh):
-                key = alias_key(en)
-                seen_in[key].add(passage.id)
-                surface[key][en] += 1
-                cue = _type_after(text, match.end(), "")
-                kind[key][cue or "concept"] += 1 if cue else 0.5  # a cue outweighs the default
-                partner[key] = _clean_zh(zh)  # a written pair is evidence enough on its own
+                new_pair(en, _clean_zh(zh), passage.id, text, match.end())
         for match in _EXPANSION.finditer(text):
             acronym, expansion = match.group(1), match.group(2)
             if not _expands(acronym, expansion) or acronym in _GENERIC_ACRONYMS:
@@ -302,12 +307,7 @@ def discover_concepts(
             elif short_id and not long_id:
                 learnt[short_id].append(expansion)
             elif not short_id and not long_id:
-                key = alias_key(acronym)
-                seen_in[key].add(passage.id)
-                surface[key][acronym] += 1
-                cue = _type_after(text, match.end(), "")
-                kind[key][cue or "concept"] += 1 if cue else 0.5
-                partner[key] = expansion  # an acronym spelt out is a term of the text
+                new_pair(acronym, expansion, passage.id, text, match.end())
         for match in _IMPORT.finditer(text):
             path = match.group(1).rstrip(".")
             if path.count("/") < 2 and not path.startswith(("gopkg.in", "go.uber.org", "k8s.io")):

@@ -703,8 +703,8 @@ def _cooccurrence(passages: list[Passage], matcher: ConceptMatcher, min_count: i
 
 
 def _together(passage: Passage, found: list[Match], a: str, b: str) -> Evidence:
-    """Where a passage names both ``a`` and ``b``: the first line that names both, else the line that names
-    the one mentioned later, nearest after a mention of the other (not the passage's heading).
+    """Where a passage names both ``a`` and ``b``: the first line that names both, else the first line of
+    whichever of the two the passage names later (not the passage's heading).
 
     >>> from gokg.ingest.lexicon import load_lexicon
     >>> matcher = ConceptMatcher(load_lexicon())
@@ -714,21 +714,11 @@ def _together(passage: Passage, found: list[Match], a: str, b: str) -> Evidence:
     >>> e.line, e.text
     (6, '它内置熔断器。')
     """
-    lines = passage.text.split("\n")
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-
-    def line_of(offset: int) -> int:
-        return max(i for i, start in enumerate(starts) if start <= offset)
-
-    named: dict[int, set[str]] = defaultdict(set)
+    named: dict[int, set[str]] = defaultdict(set)  # line number -> which of the two it names
     for match in found:
         if match.concept_id in (a, b):
-            named[line_of(match.start)].add(match.concept_id)
-    both = [i for i, ids in sorted(named.items()) if len(ids) == 2]
-    if both:
-        index = both[0]
-    else:  # the later of the two concepts' first lines
-        index = max(min(i for i, ids in named.items() if cid in ids) for cid in (a, b))
-    return Evidence(passage.doc, passage.line_start + index, lines[index].strip()[:200])
+            named[_line_of(passage, match.start)].add(match.concept_id)
+    both = [number for number, ids in sorted(named.items()) if len(ids) == 2]
+    number = both[0] if both else max(min(n for n, ids in named.items() if cid in ids) for cid in (a, b))
+    line = passage.text.split("\n")[number - passage.line_start]
+    return Evidence(passage.doc, number, line.strip()[:200])

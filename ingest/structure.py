@@ -239,7 +239,7 @@ def table_cells(text: str) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-def _classify(chunk: list[str], fenced: bool, standalone: bool = True) -> tuple[str, int] | None:
+def _classify(chunk: list[str], fenced: bool) -> tuple[str, int] | None:
     """The kind of a whole chunk, or ``None`` when its lines are mixed and must be read one by one."""
     first = chunk[0].strip()
     if fenced:
@@ -253,7 +253,7 @@ def _classify(chunk: list[str], fenced: bool, standalone: bool = True) -> tuple[
     if _MERMAID.match(first) and all(_is_mermaid_line(line) for line in chunk[1:]):
         return "mermaid", 0
     if len(chunk) == 1:
-        level = heading_level(first, standalone=standalone)
+        level = heading_level(first)
         if level and not is_code_line(first):
             return "heading", level
         return ("code", 0) if is_code_line(first) else ("paragraph", 0)
@@ -282,7 +282,7 @@ def _is_mermaid_line(line: str) -> bool:
 _MERMAID_LINE = re.compile(r"-->|---|==>|-\.->|->>|-->>|^\s*(subgraph|end|participant|style|classDef|click)\b")
 
 
-def _line_kinds(chunk: list[str], standalone: bool = True) -> list[tuple[str, int]]:
+def _line_kinds(chunk: list[str]) -> list[tuple[str, int]]:
     """Read a mixed chunk line by line (articles scraped with no blank lines between blocks)."""
     kinds: list[tuple[str, int]] = []
     depth = 0
@@ -308,7 +308,7 @@ def _line_kinds(chunk: list[str], standalone: bool = True) -> list[tuple[str, in
             kinds.append(("code", 0))
         elif _LIST_ITEM.match(line):
             kinds.append(("list", 0))
-        elif level := heading_level(stripped, standalone=standalone):
+        elif level := heading_level(stripped):
             kinds.append(("heading", level))
         else:
             kinds.append(("paragraph", 0))
