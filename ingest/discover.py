@@ -128,7 +128,9 @@ def _go_packages(passages: list[Passage]) -> dict[str, set[int]]:
 
 
 # An acronym spelt out: P2C（Power of Two Choices）, JIT (Just-In-Time).
-_EXPANSION = re.compile(r"(?<![\w.\-])([A-Z][A-Z0-9]{1,6})\s*[（(]\s*([A-Z][A-Za-z]*(?:[\s\-]+[A-Za-z][A-Za-z0-9]*){1,5})\s*[)）]")
+_EXPANSION = re.compile(
+    r"(?<![\w.\-])([A-Z][A-Z0-9]{1,6})\s*[（(]\s*([A-Z][A-Za-z]*(?:[\s\-]+[A-Za-z][A-Za-z0-9]*){1,5})\s*(?:[，,、]\s*[^）)，,]{1,12})?[)）]"
+)  # ... also with a Chinese gloss after it: WAL（Write-Ahead Log，预写日志）
 
 
 def _expands(acronym: str, expansion: str) -> bool:
@@ -180,14 +182,14 @@ _COPULA = re.compile(r"[\s`*”\"]*(?:[（(][^）)\n]{1,40}[）)])?\s*(?:是|即
 _CLAUSE = re.compile(r"[^，,。；;：:\n（(！？!?]{2,48}")
 # The head nouns of a definition, by type; a longer head is tried before its suffix (服务器 before 器).
 _DEFINITION_HEADS = (
-    ("platform", ("服务器", "平台", "数据库", "注册中心", "配置中心", "服务网格", "消息队列", "消息中间件", "系统", "platform")),
+    ("platform", ("服务器", "平台", "数据库", "注册中心", "配置中心", "服务网格", "消息队列", "消息中间件", "网关", "系统", "platform")),
     ("tool", ("编译器", "生成器", "工具", "命令行", "CLI", "脚手架", "工具插件", "tool")),
     ("framework", ("框架", "framework")),
     ("protocol", ("协议", "protocol")),
     ("language", ("语言",)),
     ("pattern", ("模式", "架构", "策略", "pattern")),
     ("concept", ("算法", "机制", "特性", "数据结构", "指令集")),
-    ("library", ("库", "SDK", "客户端", "组件", "模块", "插件", "实现", "器", "library")),
+    ("library", ("库", "SDK", "客户端", "组件", "模块", "插件", "实现", "引擎", "器", "library")),
 )
 
 
@@ -286,8 +288,8 @@ def discover_concepts(
                 continue  # "(order-monolith v2.3)", "(QPS 1200)": a version or a figure, not a term
             if en in _COMMON or en.title() in _COMMON or _API_NAME.match(en) or _DOTTED.search(en):
                 continue  # "客户端(Client)", "超时(kerrors.ErrRPCTimeout)": a word or an identifier, not a term
-            if en.upper() in _GENERIC_ACRONYMS or re.search(r"[+/]", en):
-                continue  # "极高(SDK)", "新架构(Flink+RocksDB)", "共识算法(PoS/PBFT)": an annotation, not a translation
+            if en.upper() in _GENERIC_ACRONYMS or re.search(r"[+/]|\s[-–]\s", en):
+                continue  # "极高(SDK)", "新架构(Flink+RocksDB)", "对象数量(Mallocs - Frees)": an annotation, not a translation
             if re.match(r"[A-Za-z0-9\-]", text[match.start() - 1 : match.start()]):
                 continue  # "Go-清除(…)": the Chinese side is the tail of a longer term
             zh_id, en_id = known(zh), known(en)
@@ -635,7 +637,9 @@ def _head_type(name: str, matcher: ConceptMatcher, by_id: dict[str, Concept]) ->
     """
     words = name.split()  # not config-nacos: a package is named <what it is>-<what it serves>
     head = matcher.lookup(words[-1]) if len(words) >= 2 and len(words[-1]) >= 4 else None
-    return Counter({by_id[head].type: 1.5}) if head in by_id else Counter()
+    if head not in by_id or by_id[head].type in ("framework", "library", "tool", "platform"):
+        return Counter()  # a Retry Storm is no kind of Storm, a Knotwell Server no kind of Knotwell
+    return Counter({by_id[head].type: 1.5})
 
 
 FRAMEWORK_SHARE = 0.25  # of the leading type's votes that the framework cues need to win (see _vote)
@@ -726,7 +730,7 @@ _BEFORE_TERM = frozenset(
 
 def _clean_zh(text: str) -> str:
     """The term at the end of a Chinese run before a parenthesis: what follows the run's last verb, particle
-    or conjunction (the term is their object), kept when it is 2-5 characters and no everyday word.
+    or conjunction (the term is their object), kept when it is 2-6 characters and no everyday word.
 
     >>> _clean_zh("并通过重试预算"), _clean_zh("带抖动的指数退避"), _clean_zh("对象池"), _clean_zh("参与者")
     ('重试预算', '指数退避', '对象池', '参与者')
@@ -740,7 +744,7 @@ def _clean_zh(text: str) -> str:
         return ""  # "服务注册示例(Spring Boot)" names an example, not a term
     if re.search(r"(结构体|接口|函数|方法|字段|类型|变量|参数|路径|目录|对象|实例|命令|选项|指针|对应)$", text):
         return ""  # "对应结构体(pollDesc)", "路径(tmpfs)": a kind of code object glossed with its name
-    if not 2 <= len(text) <= 5 or _everyday_zh(text):
+    if not 2 <= len(text) <= 6 or _everyday_zh(text):
         return ""  # 单位(UCUM): an everyday word glosses the name, it is not a second name of it
     return text
 

@@ -38,7 +38,7 @@ _LIMITS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "uses": (COMPONENT | PROTOCOL | IDEA, COMPONENT | PROTOCOL | IDEA),
     "part_of": (ANY - {"language"}, COMPONENT | PROTOCOL | IDEA),
     "is_a": (ANY - {"language"}, IDEA),
-    "implements": (COMPONENT | PROTOCOL, IDEA | PROTOCOL),
+    "implements": (COMPONENT | PROTOCOL | {"concept"}, IDEA | PROTOCOL),  # a concept only by rules that say so
     "alternative_to": (ANY, ANY),
     "integrates_with": (COMPONENT | PROTOCOL, COMPONENT | PROTOCOL),
     "solves": (SOFTWARE | PROTOCOL | IDEA, frozenset({"concept"})),
@@ -406,7 +406,9 @@ RULES: tuple[Rule, ...] = (
         counter=("{sarama:library} 不是 {Kafka 协议:protocol}的官方实现。",),
     ),
     Rule(
-        "feature-of", "implements", r"<adv><be><s>", after=rf"<s>(?:的|中的|里的|内置的)?<s>[^，,。；;]{{0,6}}?{_PART_NOUN}",
+        # a feature that a product brings; a piece of its structure ("核心模块", "子模块", "一个模块") is part_of
+        "feature-of", "implements", r"<adv><be><s>",
+        after=rf"<s>(?:的|中的|里的|内置的)?<s>(?![^，,。；;]{{0,6}}?(?:核心|子|一个|一部分|组成部分))[^，,。；;]{{0,6}}?{_PART_NOUN}",
         direction="B->A", sources=SOFTWARE, targets=IDEA,
         examples=("{熔断:pattern}是 {Kratos:framework} 的内置模块。",),
         counter=("{熔断:pattern}并不是 {Kratos:framework} 的内置模块。",),
@@ -416,7 +418,7 @@ RULES: tuple[Rule, ...] = (
         after=r"<s>(?:开源的|推出的|旗下的|下的|生态中的|生态的|生态里的|家族的|体系中的|体系下的|社区的|孵化的)<s>[^，,。；;]{0,12}?(?:框架|库|项目|组件|工具|子项目|网络库|引擎)",
         sources=COMPONENT, targets=COMPONENT,
         examples=("{Netpoll:library} 是 {CloudWeGo:tool} 开源的高性能网络库。",),
-        counter=("{Hertz:framework} 是 {Gin:framework} 的替代框架。",),
+        counter=("{Hertz:framework} 是 {Gin:framework} 的上层框架。",),
     ),
     Rule(
         "open-sourced-under", "part_of", r"[，,]?<s>(?:已经|已|也)?<s>(?:正式)?<s>(?:在|于|加入)<s>",
@@ -448,6 +450,8 @@ RULES: tuple[Rule, ...] = (
             "{goroutine:concept}是 {GMP:concept} 模型的组成部分。",
             "{SlabChain:library} 是 {Netwick:library} 的核心数据结构，它是一条链表。",
             "其中 {registry-etcd:library} 是 {corvex-contrib:library} 中使用最广泛的插件。",
+            "{Saga 编排器=Saga Orchestrator:concept}是 {Knotwell:framework} 服务端的核心模块。",
+            "{死信处理器=DLQ Handler:concept}是 {Mistlark:library} 的一个子模块。",
         ),
         counter=(
             "{Kratos:framework} 是 {熔断:pattern}的组件之一。",
@@ -474,7 +478,7 @@ RULES: tuple[Rule, ...] = (
         counter=(
             "{Kitex:framework} 是{微服务:pattern}架构里的一环。",
             "{Linkerd:platform} 并不是{服务网格:pattern}的唯一选择。",
-            "{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的一种替代方案。",
+            "{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的一种补充方案。",
             "{Hertz:framework} 是一个{开源=Open Source:concept}项目。",
         ),
     ),
@@ -629,6 +633,21 @@ RULES: tuple[Rule, ...] = (
             "我们用 {MongoDB:platform} 实现{幂等:concept}。",
             "在 {Istio:platform} 中我们通过 {Envoy:platform} 实现{流量路由:concept}。",
         ),
+    ),
+    Rule(
+        # a named piece of a product that carries out a pattern: "Saga 编排器实现了 Saga 模式"
+        "part-implements", "implements", r"<adv>实现了<obj>",
+        sources=frozenset({"concept"}), targets=IDEA | PROTOCOL,
+        examples=("{自适应采样器=Adaptive Sampler:concept}实现了{尾部采样=Tail-based Sampling:pattern}。",),
+        counter=("{自适应采样器=Adaptive Sampler:concept}没有实现{尾部采样=Tail-based Sampling:pattern}。",),
+    ),
+    Rule(
+        # an adapter, middleware or plugin for another product: "knotwell-go 提供了 GORM 适配层"
+        "provides-adapter", "integrates_with", r"<adv>(?:提供了?|内置了?|自带了?)<s>",
+        after=r"<s>(?:适配层|适配器|适配|中间件|插件|扩展|插桩|集成)", sources=COMPONENT, targets=COMPONENT,
+        examples=("{knotwell-go:library} 提供了 {GORM:library} 适配层。",
+                  "{knotwell-go:library} 内置了 {Weftline:library} 插桩，每个分支调用自动生成一个 Span。"),
+        counter=("{knotwell-go:library} 没有提供 {GORM:library} 适配层。",),
     ),
     Rule(
         "provides", "implements", r"<adv>(?:提供了?|内置了?|自带了?|集成了?)<obj>",
@@ -802,6 +821,14 @@ RULES: tuple[Rule, ...] = (
         counter=("{sonic:library} 比 {JSON:protocol} 快。",),
     ),
     Rule(
+        "alternative-of", "alternative_to", r"<adv><be><s>",
+        after=r"<s>的?<s>(?:一种|一个|一款)?<s>(?:替代|替换|备选|平替)(?:方案|品|选择|选项|实现)?",
+        examples=("{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的一种替代方案。",
+                  "{Netwick:library} 是 {Netpoll:library} 的替代品。"),
+        counter=("{Saga:pattern} 不是 {2PC=Two-Phase Commit:pattern} 的替代方案。",
+                 "{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的补充。"),
+    ),
+    Rule(
         "replaces", "alternative_to",
         r"<adv>(?:可以|能够|可|能|逐步|完全|已经|正在)?<s>(?:替代|取代|代替|替换|替换掉|平替|替换为|换成|迁移到|迁移至|切换到|切换至|转向|转到|升级到|升级为)了?<s>",
         examples=(
@@ -967,6 +994,15 @@ RULES: tuple[Rule, ...] = (
             "支持 {两阶段提交:pattern}、{TCC:pattern} 等模式，使用 {gRPC:protocol} 通信。",
             "{Kitex:framework} 使用的配置见 https://example.com/{Nacos:platform}/docs 。",
         ),
+    ),
+    Rule(
+        # a product that uses a technique or a data structure: "Shalestore 使用 WAL 保证崩溃后不丢数据"
+        "uses-technique", "uses", r"<adv>(?:(?:通过|借助)?(?:使用了?|利用|引入了?)|用到了?|依赖于|(?:使用|采用|用|依赖)的是)<obj>",
+        after=r"(?!\s*的)", sources=SOFTWARE, targets=frozenset({"concept"}),  # "使用高性能的网络库": 高性能 qualifies
+        examples=("{Shalestore:library} 使用 {WAL:concept} 保证崩溃后不丢位点。",),
+        counter=("{Shalestore:library} 没有使用 {WAL:concept}。",
+                 "{Kitex:framework} 使用{高性能=High Performance:concept}的网络库。",
+                 "{Go Modules:tool} 依赖治理与{语义化版本=Semantic Versioning:concept}控制"),
     ),
     Rule(
         "uses-en", "uses",
