@@ -28,7 +28,7 @@ from .normalize import alias_key, camel_parts
 
 __all__ = ["discover_concepts"]
 
-_PAIR = re.compile(r"([\u4e00-\u9fff]{2,10}(?:[-–][\u4e00-\u9fff]{1,8})?)\s*[（(]\s*([A-Za-z][A-Za-z0-9 .+\-/]{1,38}[A-Za-z0-9])\s*[)）]")
+_PAIR = re.compile(r"([\u4e00-\u9fff]{2,10}(?:[-–][\u4e00-\u9fff]{1,8})?)[”\"」』]?\s*[（(]\s*([A-Za-z][A-Za-z0-9 .+\-/]{1,38}[A-Za-z0-9])\s*[)）]")
 # The forms of an English name; only a CamelCase name stands on its own (SonarQube, TTHeader), the others
 # need a cue, a heading, a link or a repository somewhere in the corpus (Fleet, JIT, kitex-benchmark).
 _FORMS = (
@@ -139,8 +139,11 @@ def _expands(acronym: str, expansion: str) -> bool:
 
     >>> _expands("P2C", "Power of Two Choices"), _expands("JIT", "Just-In-Time"), _expands("QPS", "Redis Cluster")
     (True, True, False)
+    >>> _expands("OIDC", "OpenID Connect")
+    True
     """
-    initials = [word[0].upper() for word in re.split(r"[\s\-]+", expansion) if word]
+    # a word's capitals count as initials too: OIDC（OpenID Connect）
+    initials = [c for word in re.split(r"[\s\-]+", expansion) if word for c in word[0].upper() + re.sub(r"[^A-Z]", "", word[1:])]
     letters = [c for c in acronym if c.isalpha()]
     if not initials or initials[0] != letters[0]:
         return False

@@ -329,7 +329,7 @@ def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str
 # of the clauses that follow (or says 它/其); they are still about X, until a clause names a new subject.
 _TOPIC_OPENING = re.compile(r"[\s\-*•>\d.、]*(?:而|另外|此外|其中)?\s*")
 # ... or a definition list item, "- Thriftgo：Go 实现的 thrift 编译器，支持插件机制": the term is the topic
-_TOPIC_COPULA = re.compile(r"\s*(?:(?:也|其实|本质上|实际上|就)?(?:是|作为)(?!否|不是)|[：:](?!\s*$))")
+_TOPIC_COPULA = re.compile(r"\s*(?:[（(][^）)]{1,40}[）)])?\s*(?:(?:也|其实|本质上|实际上|就|则)?(?:是|作为)(?!否|不是)|[：:](?!\s*$))")
 _TOPIC_CLAUSE = re.compile(r"[^，；;]+")
 _CARRIED_SUBJECT = re.compile(r"\s*(?:它们|它|其|并且|并|同时|还|也|且|而且)*\s*")
 _NEW_SUBJECT = re.compile(rf"{AGENTS}|这|那|该|此|前者|后者|如果|虽然|但|而|大部分|大多数|多数|很多|许多|一些|部分|所有|每个|各个|其他|其它")

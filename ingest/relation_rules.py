@@ -215,6 +215,24 @@ RULES: tuple[Rule, ...] = (
         counter=("这个服务由{Kitex:framework}和{Hertz:framework}分别处理，不能混用组件。",),
     ),
     Rule(
+        # what a means achieves: "Fengling 用有界发送队列实现背压", "tracer-otel 基于 OpenTelemetry 实现链路追踪"
+        "achieves-through", "implements",
+        r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*(?:主要|默认|也|则|就|会|可以|直接)?\s*(?:通过|借助|利用|基于|依靠|用|使用)"
+        r"[^，,。；;：:]{1,30}?(?:[，,]\s*(?:从而|进而|以|并)?)?(?:来|去)?实现了?\s*(?:[^，,。；;：:的]{1,10}的\s*)?(?P<second>[^，,。；;：:（(]{1,20}?)\s*(?:[（(][^）)]{1,40}[）)])?\s*(?:$|[，,。；;：:])",
+        where="span", sources=SOFTWARE | PROTOCOL, targets=IDEA, second_head=True,
+        examples=("{Fengling:library} 用有界发送队列实现{背压=Backpressure:pattern}。",
+                  "{tracer-otel:library} 基于 OpenTelemetry 实现{链路追踪=Distributed Tracing:concept}（Distributed Tracing），它会创建 span。",
+                  "{SlabChain:library} 通过引用计数在解码器和业务代码之间共享内存，实现了读路径上的{零拷贝=Zero-Copy:concept}。"),
+        counter=("{Fengling:library} 不用有界发送队列实现{背压=Backpressure:pattern}。",
+                 "在 {Istio:platform} 中我们通过 Envoy 实现{流量路由:concept}。",
+                 "{Fengling:library} 用有界发送队列实现{背压=Backpressure:pattern}的监控。"),
+    ),
+    Rule(
+        "solves-is", "solves", r"<s>(?:要|所|想要|主要|最终)?<s>(?:解决|应对|避免|防止|缓解)的(?:正|就|正好|恰恰|其实)?是<s>",
+        examples=("{熔断:pattern}要解决的正是{雪崩效应:concept}。",),
+        counter=("{熔断:pattern}要解决的并不是{雪崩效应:concept}。",),
+    ),
+    Rule(
         "protects-against", "solves",
         r"^\s*(?:如果说)?(?P<first>[^，,。；;是]{1,12}?)(?:是|可以|能够|通过)[^。；;]{0,30}?[，,]\s*(?:以|从而|进而|来)"
         r"(?:防止|避免|缓解|应对|解决)(?P<second>[^，,。；;]{1,12})",
@@ -821,16 +839,18 @@ RULES: tuple[Rule, ...] = (
         counter=("{sonic:library} 比 {JSON:protocol} 快。",),
     ),
     Rule(
-        "alternative-of", "alternative_to", r"<adv><be><s>",
-        after=r"<s>的?<s>(?:一种|一个|一款)?<s>(?:替代|替换|备选|平替)(?:方案|品|选择|选项|实现)?",
+        "alternative-of", "alternative_to", r"<adv>(?:<be>|作为)<s>",
+        after=r"<s>的?<s>(?:一种|一个|一款)?<s>[^，,。；;]{0,6}?(?:替代|替换|备选|平替)(?:方案|品|选择|选项|实现)?",
         examples=("{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的一种替代方案。",
-                  "{Netwick:library} 是 {Netpoll:library} 的替代品。"),
+                  "{Netwick:library} 是 {Netpoll:library} 的替代品。",
+                  "{SSE:protocol}（Server-Sent Events）是 {WebSocket:protocol} 的一个更轻量的替代方案。",
+                  "{Fengling:library} 可以作为 {gorilla/websocket:library} 的直接替代。"),
         counter=("{Saga:pattern} 不是 {2PC=Two-Phase Commit:pattern} 的替代方案。",
                  "{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的补充。"),
     ),
     Rule(
         "replaces", "alternative_to",
-        r"<adv>(?:可以|能够|可|能|逐步|完全|已经|正在)?<s>(?:替代|取代|代替|替换|替换掉|平替|替换为|换成|迁移到|迁移至|切换到|切换至|转向|转到|升级到|升级为)了?<s>",
+        r"<adv>(?:可以|能够|可|能|逐步|完全|已经|正在|直接){0,2}<s>(?:替代|取代|代替|替换|替换掉|平替|替换为|换成|迁移到|迁移至|切换到|切换至|转向|转到|升级到|升级为)了?<s>",
         examples=(
             "团队用 {Hertz:framework} 逐步替换掉了 {Gin:framework}。",
             "去年我们从 {Consul:platform} 迁移到 {Nacos:platform}。",
@@ -969,6 +989,59 @@ RULES: tuple[Rule, ...] = (
         sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL | {"pattern"},
         examples=("{Hertz:framework} 的网络层是 {Netpoll:library}。",),
         counter=("{Hertz:framework} 的网络层不是 {Netpoll:library}。",),
+    ),
+    Rule(
+        # "Zhamen 以插件形式内置在 Paifang 中": built into a product, so a part of it
+        "built-into", "part_of", r"<adv>(?:以[^，,。；;]{0,6}?(?:形式|方式))?<s>(?:内置|嵌入|打包|集成)(?:在|于|到|进)<s>",
+        after=r"<s>(?:的)?[^，,。；;]{0,6}?(?:中|里|内|之中)", sources=COMPONENT | IDEA, targets=COMPONENT,
+        examples=("{Zhamen:library}（闸门）以插件形式内置在 {Paifang:platform} 中。",),
+        counter=("{Zhamen:library} 没有内置在 {Paifang:platform} 中。",),
+    ),
+    Rule(
+        # "Zhamen 就是 Paifang 对边缘限流的实现": the implementation of an idea, whoever it is for
+        "implementation-for", "implements", r"<adv><be><s>[^，,。；;]{0,12}?(?:对|针对)<s>",
+        after=r"<s>(?:的)?<s>(?:实现|落地)", sources=SOFTWARE, targets=IDEA,
+        examples=("{Zhamen:library} 就是 Paifang 对{边缘限流=Edge Rate Limiting:pattern}的实现。",),
+        counter=("{Zhamen:library} 不是 Paifang 对{边缘限流=Edge Rate Limiting:pattern}的实现。",),
+    ),
+    Rule(
+        # "把 RBAC 策略的求值委托给 Casbin", "交给 Chimewheel 做延迟重试": hands work to another product
+        "delegates-to", "uses", rf"<adv>(?:会|可以|则)?<s>(?:把|将)?[^{_PUNCT}]{{0,16}}?(?:委托给|交给|交由|转交给)<s>",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{Menshen:library} 把 RBAC 策略的求值委托给 {Casbin:library}。",
+                  "{Ebbwatch:tool} 把它们交给 {Chimewheel:tool} 做延迟重试。"),
+        counter=("{Menshen:library} 没有把策略求值委托给 {Casbin:library}。",),
+    ),
+    Rule(
+        # reads from, queries or subscribes to another product: "Tanlu 会定期查询 Prometheus 中的错误率"
+        "reads-from", "uses", r"<adv>(?:会|可以|能|也能|直接|定期|实时)*<s>(?:读取|查询|订阅|拉取|监听|轮询|消费)了?<obj>",
+        after=r"(?!\s*(?:的|协议|格式))", sources=COMPONENT, targets=COMPONENT,
+        examples=("{Tanlu:tool} 会定期查询 {Prometheus:tool} 中新旧两个版本的错误率。",
+                  "{Ebbwatch:tool} 直接订阅 {MySQL:platform} binlog，而不是轮询 outbox 表。"),
+        counter=("{Tanlu:tool} 不会查询 {Prometheus:tool}。",),
+    ),
+    Rule(
+        # "从 Consul 拉取实例列表", "从 etcd 读取配置"
+        "fetches-from", "uses", r"<adv>(?:会|可以|能|也能|也|还|直接|定期)*<s>从<s>",
+        after=r"<s>(?:中|里|上)?<s>[^，,。；;]{0,10}?(?:拉取|读取|获取|订阅|加载|同步|下载)",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{Paifang:platform} 也能从 {Consul:platform} 拉取实例列表并订阅其变更。",),
+        counter=("{Paifang:platform} 不能从 {Consul:platform} 拉取实例列表。",),
+    ),
+    Rule(
+        # "Ebbwatch 的位点存储在 Shalestore 中"
+        "stored-in", "uses", rf"<adv>(?:的)?[^{_PUNCT}]{{0,8}}?(?:存储|保存|存放|持久化|落盘|缓存|写入)(?:在|到|于|进)<s>",
+        after=r"<s>(?:中|里|内|上|之中)?", sources=COMPONENT, targets=COMPONENT,
+        examples=("{Ebbwatch:tool} 的位点存储在 {Shalestore:library} 中，而不是 MySQL 或 etcd。",),
+        counter=("{Ebbwatch:tool} 的位点没有存储在 {Shalestore:library} 中。",),
+    ),
+    Rule(
+        # "Kong 的数据面运行在 Nginx 之上", "Paifang 运行在 Kubernetes 上"
+        "runs-on", "uses", r"<adv>(?:的[^，,。；;的]{1,6})?<s>(?:运行|部署|跑|托管|构建|建立)(?:在|于)<obj>",
+        after=r"<s>(?:之上|上面|上|中|里|内)", sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL,
+        examples=("{Kong:platform} 的数据面运行在 {Nginx:platform} 之上，插件传统上用 Lua 编写。",
+                  "{Qilou:framework} 直接构建在标准库 {net/http:library} 之上。"),
+        counter=("{Kong:platform} 的数据面不运行在 {Nginx:platform} 之上。",),
     ),
     Rule(
         "foundation", "uses", r"<adv>以<s>", after=rf"<s>(?:为|作为)[^{_PUNCT}]{{0,6}}?(?:基础|底座|核心|基石)",
