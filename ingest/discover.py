@@ -296,6 +296,8 @@ def discover_concepts(
             if re.match(r"[A-Za-z0-9\-]", text[match.start() - 1 : match.start()]):
                 continue  # "Go-清除(…)": the Chinese side is the tail of a longer term
             zh_id, en_id = known(zh), known(en)
+            if not zh_id and re.fullmatch(r"[a-z][a-z0-9]*", en) and any(m.end == len(zh) for m in matcher.find(zh)):
+                continue  # "设置请求重试(callopt)": a known idea annotated with the package that configures it
             if zh_id and not en_id and len(en) >= 3:
                 learnt[zh_id].append(en)
             elif en_id and not zh_id and _clean_zh(zh):
@@ -727,7 +729,9 @@ def _line_around(text: str, offset: int) -> str:
 # Words that end what comes before a term (verbs that take it as their object, particles, conjunctions).
 _BEFORE_TERM = frozenset(
     """通过 使用 采用 基于 利用 引入 实现 支持 提供 包括 包含 以及 一个 一种 一款 这个 这种 的 了 并 和 与 及 或 在 对 把 将
-    被 是 即 如 为 用 以 从 向 由 叫 称为 称作 也 都 还 就 即为 叫做""".split()
+    被 是 即 如 为 用 以 从 向 由 叫 称为 称作 也 都 还 就 即为 叫做 所谓 称之为
+    形成 产生 造成 导致 引发 出现 发生 避免 防止 解决 触发 遇到 转入 进入 放入 写入 存入 交给 交由 经过 调用 依赖 借助
+    依靠 结合 配合 搭配 接入 对接 集成 封装 开启 启用 选择 选用 遵循 需要 涉及 处理 配置 设置 构建 加上 加入""".split()
 )
 
 
