@@ -192,7 +192,7 @@ _DEFINITION_HEADS = (
     ("language", ("语言",)),
     ("pattern", ("模式", "架构", "策略", "pattern")),
     ("concept", ("算法", "机制", "特性", "数据结构", "指令集")),
-    ("library", ("库", "SDK", "客户端", "组件", "模块", "插件", "实现", "引擎", "器", "library")),
+    ("library", ("库", "SDK", "客户端", "组件", "模块", "插件", "实现", "引擎", "套件", "器", "library")),
 )
 
 
@@ -269,8 +269,11 @@ def discover_concepts(
         key = alias_key(name)
         seen_in[key].add(passage_id)
         surface[key][name] += 1
-        cue = _type_after(text, end, "")
-        kind[key][cue or "concept"] += 1 if cue else 0.5  # a cue outweighs the default
+        cue = _type_after(text, end, "") or _type_defined(text, end)  # 瞭望（Liaowang）是…可观测性套件
+        # without a cue: a rare capitalised word is a product's name (瞭望（Liaowang）), a phrase or a
+        # common word an idea (熔断器（Circuit Breaker）, 重试（Retry）)
+        proper = bool(re.fullmatch(r"[A-Z][a-z]{3,}", name)) and _zipf(name.lower()) < 2.0
+        kind[key][cue or ("library" if proper else "concept")] += 1 if cue else 0.5  # a cue outweighs the default
         partner[key] = other
 
     packages: set[str] = set()
