@@ -181,7 +181,7 @@ def _type_after(text: str, end: int, default: str) -> str:
 
 # A definition: the name, maybe glossed in parentheses, then a copula ("ArcHash 是 Corvex 内置的一种负载均衡器",
 # "Frugal 作为 Kitex 的默认编解码器"); the clause it opens ends with the head noun that says what the name is.
-_COPULA = re.compile(r"[\s`*”\"]*(?:[（(][^）)\n]{1,40}[）)])?\s*(?:是|即|作为)(?!否|不是|因为|为了|由于|指|说|在)")
+_COPULA = re.compile(r"[\s`*”\"]*(?:[（(][^）)\n]{1,40}[）)])?\s*(?:则|也|就|其实|本质上)?(?:是|即|作为)(?!否|不是|因为|为了|由于|指|说|在)")
 _CLAUSE = re.compile(r"[^，,。；;：:\n（(！？!?]{2,48}")
 # The head nouns of a definition, by type; a longer head is tried before its suffix (服务器 before 器).
 _DEFINITION_HEADS = (
@@ -754,6 +754,8 @@ def _clean_zh(text: str) -> str:
         return ""  # "服务注册示例(Spring Boot)" names an example, not a term
     if re.search(r"(结构体|接口|函数|方法|字段|类型|变量|参数|路径|目录|对象|实例|命令|选项|指针|对应)$", text):
         return ""  # "对应结构体(pollDesc)", "路径(tmpfs)": a kind of code object glossed with its name
+    if re.search(r"(委员会|团队|社区|公司|小组|基金会|部门|工作组|联盟)$", text):
+        return ""  # "技术委员会（QTC）": people who make the software, not a concept of it
     if not 2 <= len(text) <= 6 or _everyday_zh(text):
         return ""  # 单位(UCUM): an everyday word glosses the name, it is not a second name of it
     return text

@@ -654,10 +654,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         # a named piece of a product that carries out a pattern: "Saga 编排器实现了 Saga 模式"
-        "part-implements", "implements", r"<adv>实现了<obj>",
+        "part-implements", "implements", r"<adv>实现了<obj>", before=r"^[\sA-Za-z0-9\-]{0,12}",  # the part opens its clause ("TCC 参与者管理器")
         sources=frozenset({"concept"}), targets=IDEA | PROTOCOL,
         examples=("{自适应采样器=Adaptive Sampler:concept}实现了{尾部采样=Tail-based Sampling:pattern}。",),
-        counter=("{自适应采样器=Adaptive Sampler:concept}没有实现{尾部采样=Tail-based Sampling:pattern}。",),
+        counter=("{自适应采样器=Adaptive Sampler:concept}没有实现{尾部采样=Tail-based Sampling:pattern}。",
+                 "Netwick 直接基于 Linux 的 {epoll:concept} 实现了 {Reactor:pattern} 模型。"),
     ),
     Rule(
         # an adapter, middleware or plugin for another product: "knotwell-go 提供了 GORM 适配层"
