@@ -50,7 +50,7 @@ _FRAGMENT_ZH = re.compile(r"[了的是在和与把被将让使对从向就都也
 _TYPE_CUES = (
     ("framework", ("框架", "framework")),
     ("tool", ("工具", "命令", "CLI", "脚手架", "tool")),
-    ("pattern", ("模式", "架构", "pattern")),
+    ("pattern", ("模式", "pattern")),  # not 架构: "Kitex 架构", "Wickline 架构演进" are a product's architecture
     ("protocol", ("协议", "protocol")),
     ("platform", ("平台", "数据库", "集群", "引擎", "服务器", "注册中心", "配置中心", "服务网格", "消息队列", "platform")),
     ("library", ("库", "包", "SDK", "客户端", "插件", "library", "plugin")),  # a Go plugin is a module one imports
@@ -299,8 +299,14 @@ def discover_concepts(
             if re.match(r"[A-Za-z0-9\-]", text[match.start() - 1 : match.start()]):
                 continue  # "Go-清除(…)": the Chinese side is the tail of a longer term
             zh_id, en_id = known(zh), known(en)
+            agent = _clean_zh(zh)
+            if not zh_id and agent.endswith("器") and known(agent[:-1]):
+                zh_id = known(agent[:-1])  # 垃圾回收器（garbage collector）: the agent of a known idea is its name too
+                learnt[zh_id].append(agent)
             if not zh_id and re.fullmatch(r"[a-z][a-z0-9]*", en) and any(m.end == len(zh) for m in matcher.find(zh)):
                 continue  # "设置请求重试(callopt)": a known idea annotated with the package that configures it
+            if not zh_id and not en_id and re.fullmatch(r"[a-z]+", en) and _zipf(en) >= 3.0:
+                continue  # "灯芯（wick）": an everyday word translated, not a second name
             if zh_id and not en_id and len(en) >= 3:
                 learnt[zh_id].append(en)
             elif en_id and not zh_id and _clean_zh(zh):

@@ -487,7 +487,18 @@ RULES: tuple[Rule, ...] = (
         counter=("{zerolog:library} 不是一个{结构化日志:concept}库。",),
     ),
     Rule(
-        "is-a", "is_a", r"<adv>(?:<be>|属于|作为)<s><kind><s>(?:[^，,。；;：:\s]{1,8}?的)?<s>", after="<end>",
+        # one of a family's members: "Tallow 是 Wickline 里负责采集的 agent", "Thrumgun 也是 Wickline 家族的一员"
+        "member-of", "part_of", r"<adv><be><s>",
+        after=r"<s>(?:生态|家族|体系|工具链|套件|项目)?<s>(?:(?:里|中|内|之中|当中)(?:的|负责|专门|用来|用于|做|最)|的一员|配套的)",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{Tallow:tool} 是 {Wickline:framework} 里负责采集的 agent。",
+                  "{Thrumgun:tool} 也是 {Wickline:framework} 家族的一员，是个压测工具。",
+                  "{Embervane:tool} 是 {Wickline:framework} 配套的火焰图查看器。"),
+        counter=("{Tallow:tool} 不是 {Wickline:framework} 里的组件。",),
+    ),
+    Rule(
+        "is-a", "is_a", r"<adv>(?:<be>|属于|作为)<s><kind><s>(?:[^，,。；;：:\s]{1,8}?的)?<s>",
+        after=r"(?!\s*(?:里|中|内)(?:的|负责|专门|用来|用于|做|最))<end>",  # "X 是 Y 里的 Z": a member of Y, not a kind of it
         targets=IDEA,
         examples=(
             "{Linkerd:platform} 是一种轻量级的{服务网格:pattern}。",
@@ -498,6 +509,7 @@ RULES: tuple[Rule, ...] = (
             "{Linkerd:platform} 并不是{服务网格:pattern}的唯一选择。",
             "{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的一种补充方案。",
             "{Hertz:framework} 是一个{开源=Open Source:concept}项目。",
+            "{Tallow:tool} 是 {Wickline:pattern} 里负责采集的 agent。",
         ),
     ),
     Rule(
