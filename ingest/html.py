@@ -2,7 +2,8 @@
 
 Headings become Markdown ``#`` lines, ``<pre>`` becomes fenced code, list items become ``•`` lines and
 table rows become tab-separated cells, so :mod:`ingest.structure` reads them as it reads plain text.
-Line numbers of an HTML source therefore refer to this extracted text.
+Each block of the text stands on the line of the page where its text starts (:func:`_at_source_lines`),
+so the line numbers that search and relations cite are those of the page as stored.
 """
 from __future__ import annotations
 
@@ -56,8 +57,58 @@ def html_to_text(html: str) -> str:
         item.insert_before(" ")  # a list or table nested in an item is read as part of its text, words kept apart
     out: list[str] = []
     _walk(root, out)
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(out))
-    return text.strip() + "\n"
+    return "\n".join(_at_source_lines(out, html)).rstrip() + "\n"
+
+
+_SOURCE_TAG = re.compile(r"<[^<>]*>")
+_MARKER = re.compile(r"^(?:#{1,6} |• |```)")
+
+
+def _at_source_lines(lines: list[str], html: str) -> list[str]:
+    """The extracted ``lines`` with each block (the lines between blank lines) moved down to the line of the
+    page where its text starts, so that a cited ``page.html:40`` is line 40 of the page as stored. Blocks stay
+    in order and one blank line apart at least; a block whose text is not found follows the one before.
+
+    >>> _at_source_lines(["## 熔断", "", "Sentinel 实现熔断", ""], "<html>\\n<h2>熔断</h2>\\n\\n<p>Sentinel 实现<b>熔断</b></p>")
+    ['', '## 熔断', '', 'Sentinel 实现熔断']
+    """
+    import bisect
+    from html import unescape
+
+    source = [" ".join(unescape(_SOURCE_TAG.sub("", line)).split()) for line in html.split("\n")]
+    joined = "\n".join(source)
+    starts = [0]
+    for line in source[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    blocks: list[list[str]] = []
+    for line in lines:
+        if line.strip():
+            if not blocks or blocks[-1][-1] == "":
+                blocks.append([])
+            blocks[-1].append(line)
+        elif blocks and blocks[-1] and blocks[-1][-1] != "":
+            blocks[-1].append("")
+    placed: list[str] = []
+    body = re.search(r"<body\b", html, re.I)  # not the <title> in the head, which repeats the first heading
+    position = starts[html.count("\n", 0, body.start())] if body else 0  # where the search for the next block starts
+    for block in blocks:
+        block = [line for line in block if line != ""]
+        first = _MARKER.sub("", block[0]) if not block[0].startswith("```") else (block[1] if len(block) > 1 else "")
+        key = " ".join(first.split())[:12]
+        found = joined.find(key, position) if key else -1
+        target = bisect.bisect_right(starts, found) - 1 if found >= 0 else -1
+        if found >= 0:
+            position = found + len(key)
+        fence = block[0].startswith("```")
+        if fence and target > 0:
+            target -= 1  # the fence opens the line before the code, and needs no blank line before it
+        # A blank line parts two blocks, unless the page puts this one right below a heading or it is a fence
+        # (each a line of its own already); a block the page places no lower than where the text is gets it.
+        joined_on = fence or not placed or placed[-1].startswith("#")
+        at = target if target >= len(placed) + (0 if joined_on else 1) else len(placed) + (1 if placed else 0)
+        placed.extend([""] * (at - len(placed)))
+        placed.extend(block)
+    return placed
 
 
 def _inline(node: Node) -> str:

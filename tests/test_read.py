@@ -7,6 +7,7 @@ import pytest
 
 from gokg.ingest import read
 from gokg.errors import InputError
+from gokg.ingest.pipeline import prepare
 from gokg.ingest.read import decode, read_documents
 
 TEXT = "第一章:服务发现\n\nKratos 基于 Consul 实现服务注册与发现。\n"
@@ -111,6 +112,33 @@ if !lim.Allow() {
     assert kinds == ["heading", "paragraph", "heading", "code", "list", "table"]
     code = [b for b in parse_blocks(text) if b.kind == "code"][0]
     assert "lim := rate.NewLimiter(10, 20)" in code.text and "    return errTooMany" in code.text
+
+
+def test_html_passages_and_relations_cite_the_lines_of_the_page(tmp_path):
+    """A reader opens page.html at the cited line and finds the cited text there."""
+    page = "\n".join([
+        "<!DOCTYPE html>", "<html>", "<head>", "<title>Netwick 设计</title>", "</head>", "<body>",
+        "<h1>Netwick 设计</h1>",                                   # 7
+        "<p>Netwick 是一个 <b>Go</b> 网络库。</p>",                  # 8
+        "",
+        "<pre><code>conn := netwick.Dial()",                       # 10
+        "conn.Close()</code></pre>",
+        "<ul>",
+        "<li>零拷贝</li>",                                          # 13
+        "</ul>",
+        "",
+        "<h2>传输</h2>",                                            # 16
+        "<p>Netwick 基于 <code>epoll</code> 实现 Reactor 模型，Hertz 使用 Netwick。</p>",  # 17
+        "</body>", "</html>",
+    ])
+    (tmp_path / "page.html").write_text(page, "utf-8")
+    corpus = prepare([tmp_path])
+    lines = page.split("\n")
+    for passage in corpus.passages:
+        first = passage.text.split("\n")[0].lstrip("# ")
+        assert first[:6] in lines[passage.line_start - 1], (passage.line_start, first)
+    uses = [r for r in corpus.relations if (r.source, r.type, r.target) == ("hertz", "uses", "netwick")]
+    assert uses and uses[0].evidence[0].line == 17
 
 
 # -- the reader registry ------------------------------------------------------------------------
