@@ -82,7 +82,7 @@ _MACROS = {
     # what may stand between the verb and the second name: 了, a quantifier, modifiers ending in 的, a
     # category noun, or a first object joined by 与 ("自研的高性能网络库", "一系列本地事务与"); free text is
     # not allowed, or "A 支持限制最大连接数和 B" would read as "A implements B"
-    "<obj>": rf"(?:了|过|于|到|至|进)?\s*(?:(?:一个|一种|一款|一套|一系列|多种|各种|一些|两种|几种|所有|全部|多个|该|这个|这些|此)\s*)?"
+    "<obj>": rf"(?:了|过|于|到|至|进)?\s*(?:(?:一个|一种|一款|一套|一系列|多种|各种|一些|两种|几种|所有|全部|多个|该|这个|这些|此|每一?[个轮次条种])\s*)?"
     rf"(?:[^{_PUNCT_BUT_LIST}的]{{1,10}}的\s*){{0,2}}"
     rf"(?:[^{_PUNCT}的]{{0,8}}?(?:库|框架|协议|组件|工具|引擎|中间件|注册中心|配置中心|系统|平台|方案|模块|数据库|网关|服务|版本|标准|规范|算法|模型|机制|格式|插件|扩展)\s*)?"
     rf"(?:[^{_PUNCT}的]{{1,6}}(?:与|和|及|以及)\s*)?",
@@ -231,6 +231,15 @@ RULES: tuple[Rule, ...] = (
         "solves-is", "solves", r"<s>(?:要|所|想要|主要|最终)?<s>(?:解决|应对|避免|防止|缓解)的(?:正|就|正好|恰恰|其实)?是<s>",
         examples=("{熔断:pattern}要解决的正是{雪崩效应:concept}。",),
         counter=("{熔断:pattern}要解决的并不是{雪崩效应:concept}。",),
+    ),
+    Rule(
+        # a tool defined by what it analyses: "Knotwise 是课上用的锁竞争分析器"
+        "analyser-of", "measures",
+        r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*<be>\s*(?:一个|一种|一款)?[^，,。；;：:]{0,16}?(?:的|用来|用于|专门)?\s*"
+        r"(?P<second>[^，,。；;：:的]{1,16}?)\s*(?:分析器|检测器|探测器|监控器|追踪器|剖析器|分析工具|检测工具|监控工具|诊断工具)\s*(?:$|[，,。；;])",
+        where="span", sources=SOFTWARE, targets=frozenset({"concept"}), second_head=True,
+        examples=("{Knotwise:tool} 是课上用的{锁竞争=Lock Contention:concept}分析器。",),
+        counter=("{Knotwise:tool} 不是{锁竞争=Lock Contention:concept}分析器。",),
     ),
     Rule(
         "protects-against", "solves",
@@ -386,6 +395,13 @@ RULES: tuple[Rule, ...] = (
         after=r"[^，,。；;]{0,10}?(?:不能|无法|不可|不可以)(?:同时)(?:启用|使用|开启|配置|生效)", negated=True,
         examples=("{异常重试:pattern} 和 {备用请求:pattern} 在一个方法上不能同时启用。",),
         counter=("{异常重试:pattern} 和 {备用请求:pattern} 可以同时启用。",),
+    ),
+    Rule(
+        # "测试模式下 Strayhound 和 goleak 可以互相替代"
+        "replace-each-other", "alternative_to", r"<s>(?:与|和|同|跟)<s>",
+        after=r"<s>(?:之间)?<s>(?:[^，,。；;]{0,4}?)(?:可以|能够|能|可)?<s>(?:互相|相互|彼此)(?:替代|替换|取代)",
+        examples=("测试模式下 {Strayhound:library} 和 {goleak:library} 可以互相替代。",),
+        counter=("{Strayhound:library} 和 {goleak:library} 不能互相替代。",),
     ),
     Rule(
         "integrate-with", "integrates_with",
