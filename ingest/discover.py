@@ -299,20 +299,20 @@ def discover_concepts(
             if re.match(r"[A-Za-z0-9\-]", text[match.start() - 1 : match.start()]):
                 continue  # "Go-清除(…)": the Chinese side is the tail of a longer term
             zh_id, en_id = known(zh), known(en)
-            agent = _clean_zh(zh)
-            if not zh_id and agent.endswith("器") and known(agent[:-1]):
-                zh_id = known(agent[:-1])  # 垃圾回收器（garbage collector）: the agent of a known idea is its name too
-                learnt[zh_id].append(agent)
+            term = _clean_zh(zh)
+            if not zh_id and term.endswith("器") and known(term[:-1]):
+                zh_id = known(term[:-1])  # 垃圾回收器（garbage collector）: the agent of a known idea is its name too
+                learnt[zh_id].append(term)
             if not zh_id and re.fullmatch(r"[a-z][a-z0-9]*", en) and any(m.end == len(zh) for m in matcher.find(zh)):
                 continue  # "设置请求重试(callopt)": a known idea annotated with the package that configures it
             if not zh_id and not en_id and re.fullmatch(r"[a-z]+", en) and _zipf(en) >= 3.0:
                 continue  # "灯芯（wick）": an everyday word translated, not a second name
             if zh_id and not en_id and len(en) >= 3:
                 learnt[zh_id].append(en)
-            elif en_id and not zh_id and _clean_zh(zh):
-                learnt[en_id].append(_clean_zh(zh))
-            elif not zh_id and not en_id and _clean_zh(zh):
-                new_pair(en, _clean_zh(zh), passage.id, text, match.end())
+            elif en_id and not zh_id and term:
+                learnt[en_id].append(term)
+            elif not zh_id and not en_id and term:
+                new_pair(en, term, passage.id, text, match.end())
         for match in _EXPANSION.finditer(text):
             acronym, expansion = match.group(1), match.group(2)
             if not _expands(acronym, expansion) or acronym in _GENERIC_ACRONYMS:

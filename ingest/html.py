@@ -74,32 +74,23 @@ def _at_source_lines(lines: list[str], html: str) -> list[str]:
     """
     import bisect
     from html import unescape
+    from itertools import accumulate, groupby
 
     source = [" ".join(unescape(_SOURCE_TAG.sub("", line)).split()) for line in html.split("\n")]
     joined = "\n".join(source)
-    starts = [0]
-    for line in source[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    blocks: list[list[str]] = []
-    for line in lines:
-        if line.strip():
-            if not blocks or blocks[-1][-1] == "":
-                blocks.append([])
-            blocks[-1].append(line)
-        elif blocks and blocks[-1] and blocks[-1][-1] != "":
-            blocks[-1].append("")
+    starts = [0, *accumulate(len(line) + 1 for line in source[:-1])]  # where each line of ``source`` starts in ``joined``
+    blocks = [list(group) for text, group in groupby(lines, key=lambda line: bool(line.strip())) if text]
     placed: list[str] = []
     body = re.search(r"<body\b", html, re.I)  # not the <title> in the head, which repeats the first heading
     position = starts[html.count("\n", 0, body.start())] if body else 0  # where the search for the next block starts
     for block in blocks:
-        block = [line for line in block if line != ""]
-        first = _MARKER.sub("", block[0]) if not block[0].startswith("```") else (block[1] if len(block) > 1 else "")
+        fence = block[0].startswith("```")
+        first = (block[1] if len(block) > 1 else "") if fence else _MARKER.sub("", block[0])
         key = " ".join(first.split())[:12]
         found = joined.find(key, position) if key else -1
         target = bisect.bisect_right(starts, found) - 1 if found >= 0 else -1
         if found >= 0:
             position = found + len(key)
-        fence = block[0].startswith("```")
         if fence and target > 0:
             target -= 1  # the fence opens the line before the code, and needs no blank line before it
         # A blank line parts two blocks, unless the page puts this one right below a heading or it is a fence

@@ -185,9 +185,8 @@ class ConceptMatcher:
         if urls:
             candidates = [m for m in candidates if not any(a <= m.start < b for a, b in urls)]
         # "标准库 net/http": a name cut short at a "/" that a longer name spans is not a mention of its own
-        cut = [m for m in candidates if text[m.end : m.end + 1] == "/"]
-        if cut:
-            candidates = [m for m in candidates if not (m in cut and any(
+        if "/" in text:
+            candidates = [m for m in candidates if not (text[m.end : m.end + 1] == "/" and any(
                 m.start < c.start <= m.end and c.end > m.end + 1 for c in candidates))]
         candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
         chosen: list[Match] = []
