@@ -186,7 +186,8 @@ _CLAUSE = re.compile(r"[^，,。；;：:\n（(！？!?]{2,48}")
 # The head nouns of a definition, by type; a longer head is tried before its suffix (服务器 before 器).
 _DEFINITION_HEADS = (
     ("platform", ("服务器", "平台", "数据库", "注册中心", "配置中心", "服务网格", "消息队列", "消息中间件", "网关", "系统", "platform")),
-    ("tool", ("编译器", "生成器", "工具", "命令行", "CLI", "脚手架", "工具插件", "tool")),
+    ("tool", ("编译器", "生成器", "分析器", "查看器", "检测器", "剖析器", "采集器", "工具", "命令行", "CLI", "脚手架", "工具插件",
+              "agent", "Agent", "tool")),  # a program one runs; a 解析器 or 限流器 is a library one imports
     ("framework", ("框架", "framework")),
     ("protocol", ("协议", "protocol")),
     ("language", ("语言",)),
@@ -368,7 +369,7 @@ def discover_concepts(
                     joined[alias_key(name)][name] += 1  # "Kitex Protobuf": an alias if KitexProtobuf is a name
                     joined_in[alias_key(name)].add(passage.id)
                     continue
-                line = _line_around(text, start)
+                line = _clause_around(text, start)
                 if _looks_like_code(re.sub(r"`[^`\n]*`", " ", line)):  # `IsValid() error` quoted in prose is prose
                     continue
                 key = alias_key(name)
@@ -733,6 +734,25 @@ def _in_chinese_prose(text: str, start: int, end: int) -> bool:
 def _line_around(text: str, offset: int) -> str:
     end = text.find("\n", offset)
     return text[text.rfind("\n", 0, offset) + 1 : end if end >= 0 else len(text)]
+
+
+_CLAUSE_END = re.compile(r"[，。；！？]")
+
+
+def _clause_around(text: str, offset: int) -> str:
+    """The clause of its line that ``offset`` is in: a call written in one clause of a Chinese sentence does not
+    make the rest of it code.
+
+    >>> text = "Knotwise 是做锁竞争分析的工具。我们设的是 SetMutexProfileFraction(50)，它再分析"
+    >>> _clause_around(text, 0), _clause_around(text, text.index("Set"))
+    ('Knotwise 是做锁竞争分析的工具', '我们设的是 SetMutexProfileFraction(50)')
+    """
+    line_start = text.rfind("\n", 0, offset) + 1
+    line = _line_around(text, offset)
+    at = offset - line_start
+    start = max((m.end() for m in _CLAUSE_END.finditer(line, 0, at)), default=0)
+    end = _CLAUSE_END.search(line, at)
+    return line[start : end.start() if end else len(line)]
 
 
 # Words that end what comes before a term (verbs that take it as their object, particles, conjunctions).

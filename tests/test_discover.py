@@ -385,6 +385,27 @@ def test_a_definition_makes_a_term_of_a_name_and_says_its_type(defined):
     assert defined["pelgen"].type == "tool"
 
 
+PROGRAMS = """# Gannet 工具箱
+
+Gannet 是我们组里的锁竞争分析器，它读取 block profile 和 mutex profile。
+
+Skua 是 Gannet 配套的火焰图查看器，按服务切片展示。Petrel 是 Gannet 里负责采集的 agent，每个节点跑一个进程。
+
+Gannet 的用法很简单：先在服务里调用 runtime.SetMutexProfileFraction(50)，Fulmar 是负责压测的命令行工具，再看报告。
+
+## Fulmar
+
+Fulmar 按固定速率发请求，Skua 和 Petrel 都不依赖它。
+"""
+
+
+def test_an_analyser_a_viewer_and_an_agent_are_tools_and_a_call_in_another_clause_is_no_code():
+    _, found = discover_concepts(_passages(PROGRAMS, "g.md"), load_lexicon())
+    types = {c.name: c.type for c in found}
+    assert types.get("Gannet") == "tool" and types.get("Skua") == "tool" and types.get("Petrel") == "tool"
+    assert types.get("Fulmar") == "tool"  # its definition shares a line with a call, in another clause
+
+
 def test_an_acronym_spelt_out_and_a_pair_after_a_verb_are_concepts_with_both_names(defined):
     assert "Power of Two Choices" in defined["P2C"].aliases
     budget = next(c for c in defined.values() if "Retry Budget" in c.aliases)
