@@ -77,7 +77,7 @@ _MACROS = {
     # Nor a kind of product named after the first name ("Kafka 驱动基于 sarama": the driver, not Kafka).
     "<adv>": rf"(?!\s*(?:以及|及|和|与|或|还是|并且|而且|并|同时|还有|驱动|客户端|SDK|client|driver))"
     rf"(?![^{_PUNCT}]*?(?:{AGENTS}))"
-    rf"\s*(?:的(?:底层|内部|核心|客户端|服务端|服务器|网络层|传输层|路由|实现|默认实现|编解码器?))?"
+    rf"\s*(?:的\s*(?:底层|内部|核心|客户端|服务端|服务器|网络层|传输层|路由|实现|默认实现|编解码器?|(?-i:[a-z][a-z\-]{{2,15}})(?=\s)))?"
     rf"[^{_PUNCT}被由把给让了的]{{0,6}}?",
     # what may stand between the verb and the second name: 了, a quantifier, modifiers ending in 的, a
     # category noun, or a first object joined by 与 ("自研的高性能网络库", "一系列本地事务与"); free text is
@@ -673,11 +673,13 @@ RULES: tuple[Rule, ...] = (
         examples=(
             "{Kitex:framework} 实现了{泛化调用:concept}。",
             "{go-zero:framework} 内部实现了{自适应限流:pattern}。",
+            "{Lanternstore:library} 的 ingester 实现了 {SootWire:protocol} 协议的服务端。",  # a part named in English
         ),
         counter=(
             "{Kitex:framework} 还没有实现{泛化调用:concept}。",
             "我们用 {MongoDB:platform} 实现{幂等:concept}。",
             "在 {Istio:platform} 中我们通过 {Envoy:platform} 实现{流量路由:concept}。",
+            "{Lanternstore:library} 的 ingester 还没有实现 {SootWire:protocol} 协议。",
         ),
     ),
     Rule(
