@@ -62,6 +62,8 @@ ACTIVITIES = frozenset({"benchmark", "load-testing", "performance-tuning", "code
 # alternative_to joins things of one kind: two frameworks, two protocols; a library may stand in for a tool,
 # and an API style typed as a pattern (REST) is weighed against protocols (gRPC, GraphQL).
 _KIND = {"framework": "software", "library": "software", "tool": "software", "protocol": "api", "pattern": "api"}
+# ... and a tool one runs may stand in for a platform one deploys ("选了 Tallow 作为 Pyroscope 的替代").
+_ALSO_ALTERNATIVES = frozenset({frozenset({"tool", "platform"})})
 
 # Who may act in a sentence besides its subject: after one of them the subject has changed.
 AGENTS = "我们|你们|他们|我|你|用户|开发者|大家|业务方"
@@ -184,7 +186,7 @@ def resolve(rule: Rule, first: str, second: str, types: Mapping[str, str]) -> tu
     sources, targets = _LIMITS[rule.relation]
     if s not in sources or t not in targets:
         return None
-    if rule.relation == "alternative_to" and _KIND.get(s, s) != _KIND.get(t, t):
+    if rule.relation == "alternative_to" and _KIND.get(s, s) != _KIND.get(t, t) and frozenset({s, t}) not in _ALSO_ALTERNATIVES:
         return None
     if rule.same_type and s != t:
         return None

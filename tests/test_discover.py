@@ -359,12 +359,12 @@ Pelican 是一个使用 Go 语言编写的高性能 RPC 框架，面向内部服
 
 ## 负载均衡
 
-ArcHash 是 Pelican 内置的一种负载均衡器，它在环上为实例分配虚拟节点。默认使用 P2C（Power of Two Choices）策略，
+ArcHash 是 Pelican 内置的一种负载均衡器，它在环上为实例分配虚拟节点。默认使用 LWR（Least Weighted Response）策略，
 只有需要会话粘滞时才切换到 ArcHash。
 
 ## 重试
 
-重试之间使用带抖动的指数退避，并通过重试预算（Retry Budget）限制重试流量，ArcHash 选出的实例被熔断时跳过。
+重试之间使用带抖动的指数退避，并通过重试配额（Retry Quota）限制重试流量，ArcHash 选出的实例被熔断时跳过。
 重试策略的代码由 pelgen 生成。
 
 ## 工具
@@ -407,6 +407,6 @@ def test_an_analyser_a_viewer_and_an_agent_are_tools_and_a_call_in_another_claus
 
 
 def test_an_acronym_spelt_out_and_a_pair_after_a_verb_are_concepts_with_both_names(defined):
-    assert "Power of Two Choices" in defined["P2C"].aliases
-    budget = next(c for c in defined.values() if "Retry Budget" in c.aliases)
-    assert "重试预算" in budget.aliases and "并通过重试预算" not in budget.aliases
+    assert "Least Weighted Response" in defined["LWR"].aliases
+    budget = next(c for c in defined.values() if "Retry Quota" in c.aliases)
+    assert "重试配额" in budget.aliases and "并通过重试配额" not in budget.aliases
