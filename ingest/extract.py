@@ -20,7 +20,7 @@ from gokg.models import Concept, Evidence, Mention, Passage, Relation
 from gokg.text import LINK, link_text
 from .lexicon import URL, ConceptMatcher, Match
 from .normalize import camel_parts
-from .relation_rules import AGENTS, COMPONENT, SYMMETRIC, Rule, resolve, rules_for
+from .relation_rules import AGENTS, COMPONENT, IDEA, SYMMETRIC, Rule, allowed, resolve, rules_for
 from .structure import parse_blocks, split_cells
 
 __all__ = ["find_mentions", "extract_relations", "find_definitions"]
@@ -300,6 +300,11 @@ def _sentences(line: str) -> list[str]:
     return [line[m.start() : m.end()] for m in _SENTENCE.finditer(masked)]
 
 
+# Asides that comment on a statement without changing its subject ("A 对我们来说就是 B 的替代品"): the 我们 in
+# them is no new agent.
+_DISCOURSE = re.compile(r"对我们来说|对我们而言|在我们看来|说实话|老实说|坦白说|简单说|简单来说|说到底|说白了")
+
+
 def _clean(text: str, matcher: ConceptMatcher) -> str:
     """The text that relations are read from: link targets, URLs and HTML tags dropped, emphasis removed,
     inline code kept only when it is exactly one concept name.
@@ -312,7 +317,7 @@ def _clean(text: str, matcher: ConceptMatcher) -> str:
     text = link_text(text)
     text = _TAG.sub("", URL.sub("", text))
     text = _CODE_SPAN.sub(lambda m: _code_span(m.group(1), matcher), text)
-    text = text.replace("**", "").replace("__", "")
+    text = _DISCOURSE.sub("", text.replace("**", "").replace("__", ""))
     return re.sub(r"[（(]\s*[)）]", "", text)  # what a dropped URL leaves behind
 
 
@@ -332,6 +337,44 @@ _MAX_SENTENCE = 600  # characters; a longer run without a full stop is data or a
 
 
 def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
+    found = list(_read_sentence(sentence, matcher, types))
+    yield from found
+    yield from _owner_edges(_clean(sentence, matcher), matcher, types, found)
+
+
+_OWNED = re.compile(r"\s*的\s*")
+_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_OWNER_RELATIONS = frozenset({"uses", "implements"})
+
+
+def _owner_edges(text: str, matcher: ConceptMatcher, types: dict[str, str], found) -> Iterator[tuple[str, str, str]]:
+    """What a product's own idea uses is what the product uses: "go-zero 的负载均衡用的就是 P2C" says that
+    go-zero's load balancing uses P2C, so go-zero uses P2C too (and implements what its idea implements).
+
+    >>> from gokg.models import Concept
+    >>> m = ConceptMatcher([Concept("go-zero", "go-zero", "framework", ("go-zero",)),
+    ...                     Concept("lb", "负载均衡", "pattern", ("负载均衡",)), Concept("p2c", "P2C", "pattern", ("P2C",))])
+    >>> types = {"go-zero": "framework", "lb": "pattern", "p2c": "pattern"}
+    >>> list(_owner_edges("go-zero 的负载均衡用的就是 P2C", m, types, [("lb", "uses", "p2c")]))
+    [('go-zero', 'uses', 'p2c')]
+    """
+    matches = _standalone(text, matcher.find(text))
+    owners = {}
+    for i, (owner, idea) in enumerate(zip(matches, matches[1:])):
+        rest = matches[i + 2 :]
+        # the idea is named once after its owner, in one clause with what it relates to (not "Corvex 的重试策略
+        # 模块，它在每次重试之间使用指数退避": that is about another mention of 重试)
+        if (types.get(owner.concept_id) in COMPONENT and types.get(idea.concept_id) in IDEA
+                and _OWNED.fullmatch(text[owner.end : idea.start]) and rest
+                and all(m.concept_id != idea.concept_id for m in rest)
+                and not _CLAUSE_BREAK.search(text, idea.end, rest[0].start)):
+            owners[idea.concept_id] = owner.concept_id
+    for source, relation, target in found:
+        if relation in _OWNER_RELATIONS and source in owners and allowed(relation, owners[source], target, types):
+            yield owners[source], relation, target
+
+
+def _read_sentence(sentence: str, matcher: ConceptMatcher, types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
     if len(sentence) > _MAX_SENTENCE:
         return  # pairing every mention with the next is quadratic in such a run, and states nothing
     text = _clean(sentence, matcher)

@@ -21,7 +21,7 @@ from functools import cached_property
 
 from gokg.models import CONCEPT_TYPES, RELATION_TYPES
 
-__all__ = ["Rule", "RULES", "WHERE", "SYMMETRIC", "AGENTS", "resolve", "rules_for", "expand"]
+__all__ = ["Rule", "RULES", "WHERE", "SYMMETRIC", "AGENTS", "resolve", "allowed", "rules_for", "expand"]
 
 WHERE = ("sentence", "span", "table-header", "table-rows", "table-columns", "mermaid", "heading")
 SYMMETRIC = frozenset({"alternative_to", "integrates_with"})
@@ -62,8 +62,9 @@ ACTIVITIES = frozenset({"benchmark", "load-testing", "performance-tuning", "code
 # alternative_to joins things of one kind: two frameworks, two protocols; a library may stand in for a tool,
 # and an API style typed as a pattern (REST) is weighed against protocols (gRPC, GraphQL).
 _KIND = {"framework": "software", "library": "software", "tool": "software", "protocol": "api", "pattern": "api"}
-# ... and a tool one runs may stand in for a platform one deploys ("选了 Tallow 作为 Pyroscope 的替代").
-_ALSO_ALTERNATIVES = frozenset({frozenset({"tool", "platform"})})
+# ... and a tool one runs or a library one embeds may stand in for a platform one deploys ("选了 Tallow 作为
+# Pyroscope 的替代", "用 BigCache 替代 Redis"), though a framework is no alternative to a database.
+_ALSO_ALTERNATIVES = frozenset({frozenset({"tool", "platform"}), frozenset({"library", "platform"})})
 
 # Who may act in a sentence besides its subject: after one of them the subject has changed.
 AGENTS = "我们|你们|他们|我|你|用户|开发者|大家|业务方"
@@ -178,14 +179,13 @@ def resolve(rule: Rule, first: str, second: str, types: Mapping[str, str]) -> tu
     True
     """
     source, target = (first, second) if rule.direction == "A->B" else (second, first)
-    if source == target or {source, target} & (ATTRIBUTES | rule.exclude):
+    if source in rule.exclude or target in rule.exclude:
+        return None
+    if types.get(source) not in rule.sources or types.get(target) not in rule.targets:
+        return None
+    if not allowed(rule.relation, source, target, types):
         return None
     s, t = types.get(source), types.get(target)
-    if s not in rule.sources or t not in rule.targets:
-        return None
-    sources, targets = _LIMITS[rule.relation]
-    if s not in sources or t not in targets:
-        return None
     if rule.relation == "alternative_to" and _KIND.get(s, s) != _KIND.get(t, t) and frozenset({s, t}) not in _ALSO_ALTERNATIVES:
         return None
     if rule.same_type and s != t:
@@ -193,6 +193,15 @@ def resolve(rule: Rule, first: str, second: str, types: Mapping[str, str]) -> tu
     if rule.relation == "part_of" and s in COMPONENT and t in IDEA:
         return None  # a product is not a piece of an idea: "Kratos 的熔断组件" is not Kratos part_of 熔断
     return source, rule.relation, target
+
+
+def allowed(relation: str, source: str, target: str, types: Mapping[str, str]) -> bool:
+    """Whether a ``relation`` edge may join ``source`` to ``target`` at all: two concepts, not an attribute
+    word (开源, 云原生), types within the relation's outer limits."""
+    if source == target or {source, target} & ATTRIBUTES:
+        return False
+    sources, targets = _LIMITS[relation]
+    return types.get(source) in sources and types.get(target) in targets
 
 
 def rules_for(where: str) -> tuple[Rule, ...]:
@@ -408,9 +417,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "integrate-with", "integrates_with",
         r"<s>(?:<adv>(?:支持|可以|能够|可|能|需要)<s>)?(?:与|和|同|跟)<s>",
-        after=r"<s>(?:之间)?(?:的)?<s>(?:可以|能够|进行|做)?<s>(?:无缝)?(?:集成|对接|整合|打通|互通|互操作|结合使用|配合使用|搭配使用|协同工作|联动)",
+        after=r"<s>(?:之间)?(?:的)?<s>(?:可以|能够|进行|做)?<s>(?:无缝)?(?:集成|对接|整合|打通|互通|互操作|结合使用|配合使用|搭配使用|协同工作|联动|配合得?(?:最好|很好|不错))",
         sources=COMPONENT, targets=COMPONENT,
         examples=(
+            "这块是 {Ebbgate:tool} 和 {Fennmoor:platform} 配合得最好的地方。",
             "{Kitex:framework} 与 {Dubbo:framework} 互通之后，两边的服务可以直接调用。",
             "{Hertz:framework} 支持与 {Sentry:platform} 集成，用来上报异常。",
         ),
@@ -507,12 +517,23 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # one of a family's members: "Tallow 是 Wickline 里负责采集的 agent", "Thrumgun 也是 Wickline 家族的一员"
         "member-of", "part_of", r"<adv><be><s>",
-        after=r"<s>(?:生态|家族|体系|工具链|套件|项目)?<s>(?:(?:里|中|内|之中|当中)(?:的|负责|专门|用来|用于|做|最)|的一员|配套的)",
+        after=r"<s>(?:生态|家族|体系|工具链|套件|项目|全家桶)?<s>(?:(?:里|中|内|之中|当中)(?:的|负责|专门|用来|用于|做|最)|的一员|配套的|家的)",
         sources=COMPONENT, targets=COMPONENT,
         examples=("{Tallow:tool} 是 {Wickline:framework} 里负责采集的 agent。",
                   "{Thrumgun:tool} 也是 {Wickline:framework} 家族的一员，是个压测工具。",
-                  "{Embervane:tool} 是 {Wickline:framework} 配套的火焰图查看器。"),
+                  "{Embervane:tool} 是 {Wickline:framework} 配套的火焰图查看器。",
+                  "{Shoalmark:platform} 是 {Quillmere:framework} 全家桶里的注册中心。"),
         counter=("{Tallow:tool} 不是 {Wickline:framework} 里的组件。",),
+    ),
+    Rule(
+        # a part named after what it does: "Tarnwick 里负责降载的算法叫 Gillnet", "Ebbgate 的核心概念叫泳道"
+        "named-part", "part_of",
+        rf"<s>(?:(?:里|中|内)(?:负责|专门|用来|用于)?[^{_PUNCT}]{{0,16}}?的[^{_PUNCT}的]{{0,6}}?|的(?:核心|主要)?(?:概念|组件|模块|算法|机制))"
+        r"(?:叫做?|名为|称为|就是)<s>[“\"「]?<s>",
+        direction="B->A", targets=COMPONENT,
+        examples=("{Tarnwick:library} 里负责降载的算法叫 {Gillnet:concept}。",
+                  "{Ebbgate:tool} 的核心概念叫“{泳道=Swimlane:concept}”（swimlane）。"),
+        counter=("{Tarnwick:library} 里负责降载的算法不叫 {Gillnet:concept}。",),
     ),
     Rule(
         "is-a", "is_a", r"<adv>(?:<be>|属于|作为)<s><kind><s>(?:[^，,。；;：:\s]{1,8}?的)?<s>",
@@ -872,12 +893,13 @@ RULES: tuple[Rule, ...] = (
         counter=("{sonic:library} 比 {JSON:protocol} 快。",),
     ),
     Rule(
-        "alternative-of", "alternative_to", r"<adv>(?:<be>|作为)<s>",
+        "alternative-of", "alternative_to", r"<adv>(?:<be>|作为|看作|看成|视为|视作|当作|当成|算是)<s>",
         after=r"<s>的?<s>(?:一种|一个|一款)?<s>[^，,。；;]{0,6}?(?:替代|替换|备选|平替)(?:方案|品|选择|选项|实现)?",
         examples=("{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的一种替代方案。",
                   "{Netwick:library} 是 {Netpoll:library} 的替代品。",
                   "{SSE:protocol}（Server-Sent Events）是 {WebSocket:protocol} 的一个更轻量的替代方案。",
-                  "{Fengling:library} 可以作为 {gorilla/websocket:library} 的直接替代。"),
+                  "{Fengling:library} 可以作为 {gorilla/websocket:library} 的直接替代。",
+                  "{Weirline:platform} 可以看作 {Istio:platform} 控制面的一个替代方案。"),
         counter=("{Saga:pattern} 不是 {2PC=Two-Phase Commit:pattern} 的替代方案。",
                  "{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的补充。"),
     ),
@@ -1018,9 +1040,10 @@ RULES: tuple[Rule, ...] = (
         counter=("{go-redis:library} 不是对 {Redis 协议:protocol}的封装。",),
     ),
     Rule(
-        "underneath", "uses", r"<s>(?:的)?(?:底层|网络层|传输层|存储层|序列化层|内核|引擎)(?:用的|使用的|采用的)?(?:是|为)<s>",
+        "underneath", "uses", r"<s>(?:的)?(?:底层|网络层|传输层|存储层|序列化层|内核|引擎|数据面|数据平面|后端|存储后端)(?:用的|使用的|采用的)?(?:是|为)<s>",
         sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL | {"pattern"},
-        examples=("{Hertz:framework} 的网络层是 {Netpoll:library}。",),
+        examples=("{Hertz:framework} 的网络层是 {Netpoll:library}。",
+                  "{Istio:platform} 的数据面是 {Envoy:platform}，控制面是 istiod。"),
         counter=("{Hertz:framework} 的网络层不是 {Netpoll:library}。",),
     ),
     Rule(
@@ -1056,9 +1079,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # "从 Consul 拉取实例列表", "从 etcd 读取配置"
         "fetches-from", "uses", r"<adv>(?:会|可以|能|也能|也|还|直接|定期)*<s>从<s>",
-        after=r"<s>(?:中|里|上)?<s>[^，,。；;]{0,10}?(?:拉取|读取|获取|订阅|加载|同步|下载)",
+        after=r"<s>(?:中|里|上)?<s>[^，,。；;]{0,10}?(?:拉取|读取|获取|订阅|加载|同步|下载|拿|读)",
         sources=COMPONENT, targets=COMPONENT,
-        examples=("{Paifang:platform} 也能从 {Consul:platform} 拉取实例列表并订阅其变更。",),
+        examples=("{Paifang:platform} 也能从 {Consul:platform} 拉取实例列表并订阅其变更。",
+                  "{Weirline:platform} 会从 {Shoalmark:platform} 拿实例列表。"),
         counter=("{Paifang:platform} 不能从 {Consul:platform} 拉取实例列表。",),
     ),
     Rule(
@@ -1086,12 +1110,13 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "uses", "uses",
-        r"<adv>(?:(?:通过|借助)?(?:使用了?|利用|调用|引入了?)|用到了?|依赖于?|借助于?|通过|依靠|(?:使用|采用|用|依赖)的是)<obj>",
+        r"<adv>(?:(?:通过|借助)?(?:使用了?|利用|调用|引入了?)|用到了?|依赖于?|借助于?|通过|依靠|(?:使用|采用|用|依赖)的(?:就|正|也|其实|都)?是)<obj>",
         sources=USER, targets=COMPONENT | PROTOCOL | {"pattern"},
         examples=(
             "{Hertz:framework} 默认使用自研的高性能网络库 {Netpoll:library}。",
             "{Saga:pattern}通过一系列本地事务与{补偿:pattern}操作保证一致性。",
             "{Hertz:framework} 默认使用的是 {Netpoll:library}。",
+            "{go-zero:framework} 用的就是 {P2C:pattern}，配合 EWMA 算延迟。",
             "{Hertz:framework} 通过使用 {cors:library} 中间件，为客户端提供了跨源访问的能力。",
         ),
         counter=(

@@ -93,6 +93,22 @@ def test_clauses_after_a_definition_keep_its_subject_until_a_new_one():
     assert ("kratos", "implements", "grpc") in relations  # the term of a definition list is the topic
 
 
+def test_a_pronoun_and_a_product_own_idea_carry_the_product_as_subject():
+    concepts = load_lexicon()
+    matcher = ConceptMatcher(concepts)
+    text = (
+        "go-zero 的负载均衡用的就是 P2C，配合 EWMA 算延迟。\n\n"
+        "Kratos 是 B 站开源的框架。它的 transport 层基于 gRPC 实现。\n\n"
+        "Kitex 的重试模块很简单，它在每次重试之间使用指数退避。\n\n"
+        "这是 Consul 的老问题。它内置了熔断器。\n"
+    )
+    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher, concepts)}
+    assert ("go-zero", "uses", "p2c") in relations  # what go-zero's load balancing uses, go-zero uses
+    assert ("kratos", "uses", "grpc") in relations  # 它 is the subject of the sentence before
+    assert ("kitex", "uses", "exponential-backoff") not in relations  # another 重试 uses it, in another clause
+    assert not {r for r in relations if r[0] == "consul" and r[1] != "related_to"}  # that sentence's subject is 这
+
+
 def test_a_process_diagram_gives_no_component_edges_but_an_architecture_diagram_does():
     concepts = load_lexicon()
     text = (
