@@ -272,6 +272,8 @@ def _typed_edges(passage: Passage, matcher: ConceptMatcher, types: dict[str, str
         yield from edges(found, line, child, "heading")
 
 
+# a name that only starts the subject: "幂等账本是…" (a noun runs on to the copula), not "门神负责…", "门神也是…"
+_NOUN_GOES_ON = re.compile(r"(?![也就则都还才又即便其本])[\u4e00-\u9fff]{1,4}?(?:是|指)")
 _PRONOUN_OPENING = re.compile(r"\s*(?:而|另外|此外|同时)?\s*(?:它|其)(?!们|他|它|实|中|余|次|间)")
 
 
@@ -289,8 +291,8 @@ def _with_antecedent(previous: str, sentence: str, matcher: ConceptMatcher) -> s
     if not opening or not previous:
         return ""
     found = _standalone(previous, matcher.find(previous))
-    if not found or not _TOPIC_OPENING.fullmatch(previous[: found[0].start]):
-        return ""
+    if not found or not _TOPIC_OPENING.fullmatch(previous[: found[0].start]) or _NOUN_GOES_ON.match(previous, found[0].end):
+        return ""  # "幂等账本是什么呢？它是…": the subject is 幂等账本, not the 幂等 its name starts with
     return f"{found[0].surface} {sentence[opening.end():].lstrip()}"
 
 
@@ -338,8 +340,12 @@ _MAX_SENTENCE = 600  # characters; a longer run without a full stop is data or a
 
 def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
     found = list(_read_sentence(sentence, matcher, types))
-    yield from found
-    yield from _owner_edges(_clean(sentence, matcher), matcher, types, found)
+    owned = list(_owner_edges(_clean(sentence, matcher), matcher, types, found))
+    # "go-zero 的负载均衡用的就是 P2C" is about go-zero's load balancing, not load balancing in general
+    stated = {(owner, relation, target) for owner, relation, target, _ in owned}
+    general = {idea_edge for *_, idea_edge in owned}
+    yield from (edge for edge in found if edge not in general)
+    yield from stated
 
 
 _OWNED = re.compile(r"\s*的\s*")
@@ -356,7 +362,7 @@ def _owner_edges(text: str, matcher: ConceptMatcher, types: dict[str, str], foun
     ...                     Concept("lb", "负载均衡", "pattern", ("负载均衡",)), Concept("p2c", "P2C", "pattern", ("P2C",))])
     >>> types = {"go-zero": "framework", "lb": "pattern", "p2c": "pattern"}
     >>> list(_owner_edges("go-zero 的负载均衡用的就是 P2C", m, types, [("lb", "uses", "p2c")]))
-    [('go-zero', 'uses', 'p2c')]
+    [('go-zero', 'uses', 'p2c', ('lb', 'uses', 'p2c'))]
     """
     matches = _standalone(text, matcher.find(text))
     owners = {}
@@ -371,7 +377,7 @@ def _owner_edges(text: str, matcher: ConceptMatcher, types: dict[str, str], foun
             owners[idea.concept_id] = owner.concept_id
     for source, relation, target in found:
         if relation in _OWNER_RELATIONS and source in owners and allowed(relation, owners[source], target, types):
-            yield owners[source], relation, target
+            yield owners[source], relation, target, (source, relation, target)
 
 
 def _read_sentence(sentence: str, matcher: ConceptMatcher, types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
@@ -542,7 +548,8 @@ def _pair_edges(
             said = after[: tail.end() + 6].split("，")[0] if tail else ""
             if rule.after_re and (not tail or (not rule.negated and _NEGATION.search(said))):
                 continue
-            edges = [e for a in left for b in targets if (e := resolve(rule, a.concept_id, b.concept_id, types))]
+            sources, targets = ([left[-1]], targets[:1]) if rule.adjacent else (left, targets)
+            edges = [e for a in sources for b in targets if (e := resolve(rule, a.concept_id, b.concept_id, types))]
             if edges:
                 yield from edges
                 return

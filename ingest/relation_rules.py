@@ -139,6 +139,7 @@ class Rule:
     of_group: bool = False  # the cue is about a whole enumeration ("A、B 等 C"), even one that is an object
     same_type: bool = False  # both ends of one type (rows of a table compare like with like)
     second_head: bool = False  # spans: only the name that ends the second group, the head of its phrase
+    adjacent: bool = False  # the cue joins only the two names it stands between ("A 和 B + C": B + C)
     exclude: frozenset[str] = frozenset()  # concept ids this row never connects
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
@@ -200,6 +201,8 @@ def allowed(relation: str, source: str, target: str, types: Mapping[str, str]) -
     word (开源, 云原生), types within the relation's outer limits."""
     if source == target or {source, target} & ATTRIBUTES:
         return False
+    if relation == "uses" and source in re.split(r"[^a-z0-9.]+", target):
+        return False  # go-sql-driver/mysql is MySQL's driver: "MySQL 使用 go-sql-driver/mysql" means its users do
     sources, targets = _LIMITS[relation]
     return types.get(source) in sources and types.get(target) in targets
 
@@ -836,7 +839,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # products joined by "+" work together (a stack: "Flink+RocksDB+MinIO"); a "+" chain that also names a
         # topic in Chinese is a syllabus ("Gin+Kratos+微服务实训"), not products that integrate
-        "plus", "integrates_with", r"\s*[+＋]\s*", sources=COMPONENT, targets=COMPONENT,
+        "plus", "integrates_with", r"\s*[+＋]\s*", sources=COMPONENT, targets=COMPONENT, adjacent=True,
         before=r"(?<![\u4e00-\u9fff][+＋])(?<![\u4e00-\u9fff]\s[+＋])\s*$", after=r"(?!\s*[+＋]\s*[\u4e00-\u9fff])",
         examples=("基于 {Docker:tool}+{Kubernetes:platform} 的发布流水线",
                   "新架构({Flink:platform}+{RocksDB:platform}+MinIO)"),

@@ -100,13 +100,20 @@ def test_a_pronoun_and_a_product_own_idea_carry_the_product_as_subject():
         "go-zero 的负载均衡用的就是 P2C，配合 EWMA 算延迟。\n\n"
         "Kratos 是 B 站开源的框架。它的 transport 层基于 gRPC 实现。\n\n"
         "Kitex 的重试模块很简单，它在每次重试之间使用指数退避。\n\n"
-        "这是 Consul 的老问题。它内置了熔断器。\n"
+        "这是 Consul 的老问题。它内置了熔断器。\n\n"
+        "幂等账本是什么呢？它是 Kratos 里一个可选组件。\n\n"
+        "Gin 和 Redis + Kafka 的组合在能力上有不少重叠。\n\n"
+        "- **驱动**：MySQL 使用 go-sql-driver/mysql。\n"
     )
     relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher, concepts)}
     assert ("go-zero", "uses", "p2c") in relations  # what go-zero's load balancing uses, go-zero uses
     assert ("kratos", "uses", "grpc") in relations  # 它 is the subject of the sentence before
     assert ("kitex", "uses", "exponential-backoff") not in relations  # another 重试 uses it, in another clause
     assert not {r for r in relations if r[0] == "consul" and r[1] != "related_to"}  # that sentence's subject is 这
+    assert ("idempotency", "part_of", "kratos") not in relations  # 它 is 幂等账本, not the 幂等 it starts with
+    assert ("redis", "integrates_with", "kafka") in relations and ("gin", "integrates_with", "kafka") not in relations
+    assert ("load-balancing", "uses", "p2c") not in relations  # it is go-zero's load balancing that uses P2C
+    assert ("mysql", "uses", "go-sql-driver/mysql") not in relations  # MySQL's driver is used by its clients
 
 
 def test_a_process_diagram_gives_no_component_edges_but_an_architecture_diagram_does():
