@@ -19,7 +19,7 @@ __all__ = ["SECTION_WORDS", "Candidate", "structural_candidates", "english_names
 @dataclass(frozen=True)
 class Candidate:
     text: str
-    source: str  # heading | bold | list_head | link | table
+    source: str  # heading | defined | bold | list_head | link | table
 
 
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.M)
@@ -38,6 +38,10 @@ SECTION_WORDS = re.compile(
     r"细节|分析|数据|结果|现状|挑战|目标|演进|历程|未来|计划|阅读|链接|资料|文档|教程|指南|入门|答疑|讨论|案例|后记|结语|"
     r"痛点|梳理|缘起|地址|代码|顺序|特点|困难|维护|怪圈|项|好|观|收获|体会|感想|心得)$"
 )
+# What a heading asks about a term: "回水保护是什么", "什么是流量染色", "Q3 影子配置是怎么回事".
+_QUESTION = re.compile(r"^(?:Q\d+[.:：、]?\s*)?(?:什么是|何为|何谓)\s*|\s*(?:到底|究竟)?(?:是什么|是啥|是怎么回事|指的是什么)(?:呢|啊)?$|\s*(?:应该|要|该)?(?:怎么|如何)[\u4e00-\u9fff]{0,3}$|^Q\d+[.:：、]?\s*")
+# A term the prose defines: "所谓影子配置，就是…", "这就是所谓的流量染色：…".
+_SO_CALLED = re.compile(r"所谓的?\s*[“\"「]?([\u4e00-\u9fff]{2,8})[”\"」]?\s*(?=[，,：:（(]|就是|是|指)")
 _NUMBERING = re.compile(r"^(?:[\d.]+|[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+[章节部分]|[(（]?\d+[)）])\s*")
 
 
@@ -46,6 +50,7 @@ def structural_candidates(text: str) -> list[Candidate]:
     found: list[Candidate] = []
     for match in _HEADING.finditer(text):
         found += [Candidate(term, "heading") for term in heading_key_term(match.group(1))]
+    found += [Candidate(match.group(1), "defined") for match in _SO_CALLED.finditer(text)]
     for pattern, source in ((_LIST_HEAD, "list_head"), (_BOLD, "bold"), (_LINK, "link"), (_TABLE_ROW, "table")):
         for match in pattern.finditer(text):
             term = _strip(match.group(1))
@@ -66,8 +71,14 @@ def heading_key_term(heading: str) -> list[str]:
     ['SIMD', 'Thrift']
     >>> heading_key_term("为什么需要 Nocopy Buffer ?")
     ['Nocopy Buffer']
+    >>> heading_key_term("四、回水保护是什么"), heading_key_term("Q12 灰度怎么做？流量染色是什么？")
+    (['回水保护'], ['灰度', '流量染色'])
     """
     heading = _NUMBERING.sub("", _strip(heading))
+    questions = [q for q in re.split(r"\s*[？?]\s*", heading) if q]
+    if len(questions) > 1:  # "灰度发布怎么做？流量染色是什么？": each question asks about its own term
+        return [term for question in questions for term in heading_key_term(question)]
+    heading = _QUESTION.sub("", heading) or heading  # "回水保护是什么", "什么是 Saga": the term asked about
     if "：" in heading or ":" in heading:
         tail = re.split(r"[：:]", heading)[-1].strip()
         if tail:

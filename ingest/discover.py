@@ -300,7 +300,7 @@ def discover_concepts(
             if re.match(r"[A-Za-z0-9\-]", text[match.start() - 1 : match.start()]):
                 continue  # "Go-清除(…)": the Chinese side is the tail of a longer term
             zh_id, en_id = known(zh), known(en)
-            term = _clean_zh(zh)
+            term = _clean_zh(zh, translated=bool(re.fullmatch(r"[a-z]+(?: [a-z]+)+", en)))
             if not zh_id and term.endswith("器") and known(term[:-1]):
                 zh_id = known(term[:-1])  # 垃圾回收器（garbage collector）: the agent of a known idea is its name too
                 learnt[zh_id].append(term)
@@ -353,6 +353,8 @@ def discover_concepts(
                 uncued.add(key)  # a table cell, an everyday word or an identifier: corroboration needed
             else:
                 structural[key].add(candidate.source)
+            if candidate.source == "defined":
+                cued.add(key)  # "所谓影子配置，就是…": the author says it is a term
             seen_in[key].add(passage.id)
             surface[key][term] += 1
         if prose:
@@ -764,7 +766,7 @@ _BEFORE_TERM = frozenset(
 )
 
 
-def _clean_zh(text: str) -> str:
+def _clean_zh(text: str, translated: bool = False) -> str:
     """The term at the end of a Chinese run before a parenthesis: what follows the run's last verb, particle
     or conjunction (the term is their object), kept when it is 2-6 characters and no everyday word.
 
@@ -774,10 +776,11 @@ def _clean_zh(text: str) -> str:
     import jieba
 
     words = jieba.lcut(text, HMM=False)
-    last = max((i for i, word in enumerate(words) if word in _BEFORE_TERM), default=-1)
+    # a verb ending the run introduces no object after it (影子配置: 配置 is the term's head here)
+    last = max((i for i, word in enumerate(words[:-1]) if word in _BEFORE_TERM), default=-1)
     text = "".join(words[last + 1 :])  # 并通过重试预算 -> 重试预算, 带抖动的指数退避 -> 指数退避
-    if re.search(r"(示例|配置|代码|文件|方式|流程|步骤|说明|版本|场景|阶段|结果|对比|实践|部分)$", text):
-        return ""  # "服务注册示例(Spring Boot)" names an example, not a term
+    if not translated and re.search(r"(示例|配置|代码|文件|方式|流程|步骤|说明|版本|场景|阶段|结果|对比|实践|部分)$", text):
+        return ""  # "服务注册示例(Spring Boot)" names an example, not a term; "影子配置（shadow config）" translates one
     if re.search(r"(结构体|接口|函数|方法|字段|类型|变量|参数|路径|目录|对象|实例|命令|选项|指针|对应)$", text):
         return ""  # "对应结构体(pollDesc)", "路径(tmpfs)": a kind of code object glossed with its name
     if re.search(r"(委员会|团队|社区|公司|小组|基金会|部门|工作组|联盟)$", text):

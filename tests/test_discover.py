@@ -406,6 +406,37 @@ def test_an_analyser_a_viewer_and_an_agent_are_tools_and_a_call_in_another_claus
     assert types.get("Fulmar") == "tool"  # its definition shares a line with a call, in another clause
 
 
+ASKED = """# 灰度复盘
+
+## 四、回水保护是什么
+
+时间线里提到的回水保护，是网关专门针对多层重试的一个机制。回水保护会在链路上标记已重试。
+打开回水保护以后，下游就不会再重试了。
+
+这就是所谓的流量染色：给请求打上标签，标签随调用链往下传。流量染色之后，每一跳按标签选实例。
+
+## 五、影子配置（shadow config）
+
+给配置挂一个影子版本，只对带标签的实例生效，我们的灰度就靠它。影子配置转正时和泳道一起转正。
+
+## 六、改进项
+
+所有服务开启回水保护；网关按流量染色的标签选实例，影子配置按同一个标签生效。
+
+## 七、遗留问题
+
+回水保护还不支持异步调用，流量染色的标签在消息队列里会丢。
+"""
+
+
+def test_a_term_a_heading_asks_about_or_the_prose_calls_so_is_a_concept():
+    _, found = discover_concepts(_passages(ASKED, "a.md"), load_lexicon())
+    names = {alias for c in found for alias in (c.name, *c.aliases)}
+    assert {"回水保护", "流量染色"} <= names  # "X是什么" asked in a heading, "所谓的 X：" in prose
+    assert {"影子配置", "shadow config"} <= names  # a term ending in 配置, translated in a heading
+    assert not names & {"回水保护是什么", "灰度复盘", "影子"}
+
+
 def test_an_acronym_spelt_out_and_a_pair_after_a_verb_are_concepts_with_both_names(defined):
     assert "Least Weighted Response" in defined["LWR"].aliases
     budget = next(c for c in defined.values() if "Retry Quota" in c.aliases)
