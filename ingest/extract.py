@@ -52,6 +52,7 @@ _ROADMAP = re.compile(
 )
 # Questions and conditions assert nothing: "A 是否支持 B？", "如果 A 能直接对接 B".
 # "如果说 A 是…，那么 B 是…" asserts both halves: a rhetorical 如果说, not a condition
+_QUESTION_END = re.compile(r"[?？]\s*$|吗\s*[。.]?\s*$")
 _UNASSERTED = re.compile(r"[?？]\s*$|是否|能否|可否|吗\s*[。.]?\s*$|如果(?!说)|假如|假设|倘若|要是|若(?!干)|\bif\b", re.I)
 # "为 A 提供…", "把 A 接入…": A is not the subject of what follows, so a directed cue does not start at A.
 # "基于 A 的 B": A is what B is built on, the object of 基于, never the subject of another cue
@@ -335,6 +336,28 @@ def _blocked(text: str) -> bool:
     return bool(_ROADMAP.search(text) or _UNASSERTED.search(text))
 
 
+_ASIDE_BREAK = re.compile(r"[，,；;：:]|——")
+
+
+def _asserted(text: str) -> str:
+    """The part of a sentence that asserts something: all of it, or the clauses before the first roadmap or
+    condition (what follows a "如果" or a "未来将" in the sentence is said under it); "" for a question.
+
+    >>> _asserted("A 可以看作 B 的替代方案，前提是你愿意——而如果你的服务全是 Go 写的，这个前提是免费的。")
+    'A 可以看作 B 的替代方案，前提是你愿意'
+    >>> _asserted("如果 A 能直接对接 B，就省事了。"), _asserted("A 是否支持 B？")
+    ('', '')
+    """
+    marks = [m.start() for m in (_ROADMAP.search(text), _UNASSERTED.search(text)) if m]
+    if not marks:
+        return text
+    first = min(marks)
+    if _QUESTION_END.search(text):
+        return ""
+    cut = max((m.start() for m in _ASIDE_BREAK.finditer(text, 0, first)), default=0)
+    return text[:cut]
+
+
 _MAX_SENTENCE = 600  # characters; a longer run without a full stop is data or a list, not a sentence
 
 
@@ -348,8 +371,7 @@ def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str
     yield from stated
 
 
-_OWNED = re.compile(r"\s*的\s*")
-_CLAUSE_BREAK = re.compile(r"[，,；;：:]")
+_OWNED = re.compile(r"\s*的\s*[\u4e00-\u9fff]{0,3}?")  # "Tarnwick 的单机限流": a short modifier may stand before the idea
 _OWNER_RELATIONS = frozenset({"uses", "implements"})
 
 
@@ -384,7 +406,8 @@ def _read_sentence(sentence: str, matcher: ConceptMatcher, types: dict[str, str]
     if len(sentence) > _MAX_SENTENCE:
         return  # pairing every mention with the next is quadratic in such a run, and states nothing
     text = _clean(sentence, matcher)
-    if _blocked(text):
+    text = _asserted(text)
+    if not text:
         return
     matches = _standalone(text, matcher.find(text))
     if len(matches) < 2:

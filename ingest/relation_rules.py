@@ -455,6 +455,18 @@ RULES: tuple[Rule, ...] = (
         counter=("{sarama:library} 不是 {Kafka 协议:protocol}的官方实现。",),
     ),
     Rule(
+        # a named idea of a product: "影子配置是 Fennmoor 里我觉得最有意思的设计", "回水保护，是 Tarnwick 专门针对多层重试
+        # 的一个机制", "分层挂载是 Qilou 在 2.0 中引入的中间件组织方式"
+        "idea-of", "part_of", r"<s>[，,]?<s>(?:也|其实|就|则)?<be><s>",
+        after=r"<s>(?:里|中|内)?[^，,。；;]{0,16}?的\s*(?:一个|一种|一项)?[^，,。；;的]{0,8}?(?:设计|机制|特性|概念|方式|能力)(?:之一)?<s>(?:$|[，,。；;])",
+        sources=IDEA, targets=COMPONENT,
+        examples=("{影子配置=Shadow Config:concept}是 {Fennmoor:platform} 里我觉得最有意思的设计，也是最大的区别。",
+                  "{回水保护:concept}，是 {Tarnwick:library} 专门针对多层重试的一个机制。",
+                  "{分层挂载=Layered Mounting:pattern}是 {Qilou:framework} 在 2.0 中引入的中间件组织方式。"),
+        counter=("{影子配置=Shadow Config:concept}不是 {Fennmoor:platform} 里的设计。",
+                 "{回水保护:concept}是 {Tarnwick:library} 的用户最关心的问题。"),
+    ),
+    Rule(
         # a feature that a product brings; a piece of its structure ("核心模块", "子模块", "一个模块") is part_of
         "feature-of", "implements", r"<adv><be><s>",
         after=rf"<s>(?:的|中的|里的|内置的)?<s>(?![^，,。；;]{{0,6}}?(?:核心|子|一个|一部分|组成部分))[^，,。；;]{{0,6}}?{_PART_NOUN}",
@@ -1110,6 +1122,14 @@ RULES: tuple[Rule, ...] = (
             "{Kratos:framework} 以 {Protobuf:protocol} 为接口定义的核心。",
         ),
         counter=("{Kratos:framework} 以 {gRPC:protocol} 的方式暴露接口。",),
+    ),
+    Rule(
+        # built with another product: "Paifang 网关本身就是用 Qilou 写成的"
+        "written-with", "uses", r"<adv>(?:是)?(?:用|使用|基于)<s>",
+        after=r"<s>(?:框架|库)?<s>(?:写成|编写|开发|构建)的?", sources=COMPONENT, targets=SOFTWARE,
+        examples=("{Paifang:platform} 网关本身就是用 {Qilou:framework} 写成的。",),
+        counter=("{Paifang:platform} 不是用 {Qilou:framework} 写成的。",
+                 "{Paifang:platform} 的插件是用 {Lua:language} 编写的。"),
     ),
     Rule(
         "uses", "uses",
