@@ -231,12 +231,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # what a means achieves: "Fengling 用有界发送队列实现背压", "tracer-otel 基于 OpenTelemetry 实现链路追踪"
         "achieves-through", "implements",
-        r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*(?:主要|默认|也|则|就|会|可以|直接)?\s*(?:通过|借助|利用|基于|依靠|用|使用)"
+        r"^[\s\-*•]*(?P<first>[^，,。；;：:]{1,30}?)\s*(?:从\s*[^，,。；;：:\s]{1,10}\s*(?:版本)?开始)?\s*(?:主要|默认|也|则|就|会|可以|直接)?\s*(?:通过|借助|利用|基于|依靠|用|使用)"
         r"[^，,。；;：:]{1,30}?(?:[，,]\s*(?:从而|进而|以|并)?)?(?:来|去)?实现了?\s*(?:[^，,。；;：:的]{1,10}的\s*)?(?P<second>[^，,。；;：:（(]{1,20}?)\s*(?:[（(][^）)]{1,40}[）)])?\s*(?:$|[，,。；;：:])",
         where="span", sources=SOFTWARE | PROTOCOL, targets=IDEA, second_head=True,
         examples=("{Fengling:library} 用有界发送队列实现{背压=Backpressure:pattern}。",
                   "{tracer-otel:library} 基于 OpenTelemetry 实现{链路追踪=Distributed Tracing:concept}（Distributed Tracing），它会创建 span。",
-                  "{SlabChain:library} 通过引用计数在解码器和业务代码之间共享内存，实现了读路径上的{零拷贝=Zero-Copy:concept}。"),
+                  "{SlabChain:library} 通过引用计数在解码器和业务代码之间共享内存，实现了读路径上的{零拷贝=Zero-Copy:concept}。",
+                  "{Mistlark:library} 从 v0.9 开始用令牌桶实现了{背压=Backpressure:pattern}。"),
         counter=("{Fengling:library} 不用有界发送队列实现{背压=Backpressure:pattern}。",
                  "在 {Istio:platform} 中我们通过 Envoy 实现{流量路由:concept}。",
                  "{Fengling:library} 用有界发送队列实现{背压=Backpressure:pattern}的监控。"),
@@ -458,11 +459,12 @@ RULES: tuple[Rule, ...] = (
         # a named idea of a product: "影子配置是 Fennmoor 里我觉得最有意思的设计", "回水保护，是 Tarnwick 专门针对多层重试
         # 的一个机制", "分层挂载是 Qilou 在 2.0 中引入的中间件组织方式"
         "idea-of", "part_of", r"<s>[，,]?<s>(?:也|其实|就|则)?<be><s>",
-        after=r"<s>(?:里|中|内)?[^，,。；;]{0,16}?的\s*(?:一个|一种|一项)?[^，,。；;的]{0,8}?(?:设计|机制|特性|概念|方式|能力)(?:之一)?<s>(?:$|[，,。；;])",
+        after=r"<s>(?:里|中|内)?[^，,。；;]{0,16}?的\s*(?:一个|一种|一项)?[^，,。；;的]{0,8}?(?:设计|机制|特性|概念|方式|能力)(?:之一)?<s>(?:$|[，,。；;：:])",
         sources=IDEA, targets=COMPONENT,
         examples=("{影子配置=Shadow Config:concept}是 {Fennmoor:platform} 里我觉得最有意思的设计，也是最大的区别。",
                   "{回水保护:concept}，是 {Tarnwick:library} 专门针对多层重试的一个机制。",
-                  "{分层挂载=Layered Mounting:pattern}是 {Qilou:framework} 在 2.0 中引入的中间件组织方式。"),
+                  "{分层挂载=Layered Mounting:pattern}是 {Qilou:framework} 在 2.0 中引入的中间件组织方式。",
+                  "{事务消息=Transactional Message:concept}是 {RocketMQ:platform} 提供的特性：生产者先发送半消息。"),
         counter=("{影子配置=Shadow Config:concept}不是 {Fennmoor:platform} 里的设计。",
                  "{回水保护:concept}是 {Tarnwick:library} 的用户最关心的问题。"),
     ),
@@ -727,6 +729,15 @@ RULES: tuple[Rule, ...] = (
         examples=("{自适应采样器=Adaptive Sampler:concept}实现了{尾部采样=Tail-based Sampling:pattern}。",),
         counter=("{自适应采样器=Adaptive Sampler:concept}没有实现{尾部采样=Tail-based Sampling:pattern}。",
                  "Netwick 直接基于 Linux 的 {epoll:concept} 实现了 {Reactor:pattern} 模型。"),
+    ),
+    Rule(
+        # metrics or data exposed in another product's format: "Allocarta 可以直接以 Prometheus 指标的形式暴露出来"
+        "exposes-as", "integrates_with", r"<adv>(?:会|可以|能|默认|直接|也)*<s>(?:把[^，,。；;]{1,8}?)?(?:以|用|按)<s>",
+        after=r"<s>(?:的)?<s>(?:指标|格式|协议)?(?:的)?(?:形式|格式)?<s>(?:暴露|导出|上报|输出|推送|写入)",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{Allocarta:tool} 可以直接以 {Prometheus:platform} 指标的形式暴露出来。",
+                  "{Tarnwick:library} 默认把指标用 {Prometheus:platform} 格式暴露在 /metrics 上。"),
+        counter=("{Tarnwick:library} 不会以 {Prometheus:platform} 格式暴露指标。",),
     ),
     Rule(
         # an adapter, middleware or plugin for another product: "knotwell-go 提供了 GORM 适配层"
