@@ -497,7 +497,7 @@ def _chain_edges(text: str, chain: list[Match], types: dict[str, str]) -> Iterat
     about exactly that pair ("A 与 B 集成"), never because they were listed together. A product followed by
     its category ("Zookeeper 配置中心") is one group too, so a cue after the category reaches the product."""
     joined = [
-        bool(_COORDINATION.fullmatch(text[a.end : b.start])) or _apposition(text, a, b, types)
+        bool(_COORDINATION.fullmatch(text[a.end : b.start])) or _apposition(text, a, b, types) or _both_roles(text, a, b)
         for a, b in zip(chain, chain[1:])
     ]
     group_of: list[int] = [0]
@@ -510,7 +510,7 @@ def _chain_edges(text: str, chain: list[Match], types: dict[str, str]) -> Iterat
     # outside it reaches only the nearer name, not both ("Frugal 结合 Kitex 与 FastThrift 的性能对比").
     phrases: set[int] = set()
     for i, link in enumerate(joined):
-        if link and len(groups[group_of[i]]) == 2:
+        if link and len(groups[group_of[i]]) == 2 and not _both_roles(text, chain[i], chain[i + 1]):
             inside = list(_pair_edges(text, [chain[i]], [chain[i + 1]], types))
             phrases |= {group_of[i]} if inside else set()
             yield from inside
@@ -526,6 +526,17 @@ def _chain_edges(text: str, chain: list[Match], types: dict[str, str]) -> Iterat
             if modifier and _glued(text, right[-1], after_right):
                 # "避免后端阻塞导致网关雪崩": 网关 only qualifies 雪崩, so the cue also reaches the head it qualifies
                 yield from _pair_edges(text, left, [after_right], types)
+
+
+def _both_roles(text: str, first: Match, second: Match) -> bool:
+    """Two roles of one subject ("Nacos 既是注册中心又是配置中心"): listed together, neither is a kind of the other.
+
+    >>> text = "Nacos 既是注册中心又是配置中心"
+    >>> _both_roles(text, Match(8, 12, "a", "注册中心"), Match(14, 18, "b", "配置中心"))
+    True
+    """
+    return bool(re.fullmatch(r"\s*(?:又|也|还)是\s*", text[first.end : second.start])
+                and re.search(r"既是\s*$|既\s*$", text[: first.start]))
 
 
 def _apposition(text: str, first: Match, second: Match, types: dict[str, str]) -> bool:

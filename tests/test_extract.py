@@ -103,7 +103,8 @@ def test_a_pronoun_and_a_product_own_idea_carry_the_product_as_subject():
         "这是 Consul 的老问题。它内置了熔断器。\n\n"
         "幂等账本是什么呢？它是 Kratos 里一个可选组件。\n\n"
         "Gin 和 Redis + Kafka 的组合在能力上有不少重叠。\n\n"
-        "- **驱动**：MySQL 使用 go-sql-driver/mysql。\n"
+        "- **驱动**：MySQL 使用 go-sql-driver/mysql。\n\n"
+        "Nacos 既是注册中心又是配置中心。\n"
     )
     relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher, concepts)}
     assert ("go-zero", "uses", "p2c") in relations  # what go-zero's load balancing uses, go-zero uses
@@ -114,6 +115,8 @@ def test_a_pronoun_and_a_product_own_idea_carry_the_product_as_subject():
     assert ("redis", "integrates_with", "kafka") in relations and ("gin", "integrates_with", "kafka") not in relations
     assert ("load-balancing", "uses", "p2c") not in relations  # it is go-zero's load balancing that uses P2C
     assert ("mysql", "uses", "go-sql-driver/mysql") not in relations  # MySQL's driver is used by its clients
+    assert ("nacos", "is_a", "configuration-center") in relations  # two roles of Nacos, not one kind of the other
+    assert not {r for r in relations if r[0] == "service-discovery" and r[2] == "configuration-center"}
 
 
 def test_a_process_diagram_gives_no_component_edges_but_an_architecture_diagram_does():
