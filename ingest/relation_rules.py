@@ -381,6 +381,14 @@ RULES: tuple[Rule, ...] = (
                  "{TTHeader:protocol} 的文档和 {Kitex Protobuf:protocol} 结合使用的说明见下文。"),
     ),
     Rule(
+        # a choice among solutions of an idea: "持续剖析方案选型：Tallow、Pyroscope、Parca 横评" (each provides it)
+        "choice-among-solutions", "implements",
+        r"(?P<first>[^，,。；;：:]{1,20}?)\s*(?:方案|工具|实现|产品)的?(?:取舍|选型|之争)\s*[:：](?P<second>[^。；;]{2,60})",
+        where="span", direction="B->A", sources=COMPONENT, targets=IDEA,
+        examples=("{持续剖析=Continuous Profiling:concept}方案选型：{Pyroscope:tool}、Parca 横评",),
+        counter=("{持续剖析=Continuous Profiling:concept}方案：{Pyroscope:tool} 的存储很重",),
+    ),
+    Rule(
         "choice-among", "is_a",
         r"(?P<first>[^，,。；;：:]{1,20}?)的?(?:取舍|选型|之争)\s*[:：](?P<second>[^。；;]{2,60})",
         where="span", direction="B->A", targets=IDEA,
