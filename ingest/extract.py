@@ -53,7 +53,7 @@ _ROADMAP = re.compile(
 # Questions and conditions assert nothing: "A 是否支持 B？", "如果 A 能直接对接 B".
 # "如果说 A 是…，那么 B 是…" asserts both halves: a rhetorical 如果说, not a condition
 _QUESTION_END = re.compile(r"[?？]\s*$|吗\s*[。.]?\s*$")
-_UNASSERTED = re.compile(r"[?？]\s*$|是否|能否|可否|吗\s*[。.]?\s*$|如果(?!说)|假如|假设|倘若|要是|若(?!干)|\bif\b", re.I)
+_UNASSERTED = re.compile(rf"{_QUESTION_END.pattern}|是否|能否|可否|如果(?!说)|假如|假设|倘若|要是|若(?!干)|\bif\b", re.I)
 # "为 A 提供…", "把 A 接入…": A is not the subject of what follows, so a directed cue does not start at A.
 # "基于 A 的 B": A is what B is built on, the object of 基于, never the subject of another cue
 _OBJECT_MARK = re.compile(r"(?:(?<![作成认])为|给|向|对|把|将|基于|基於|构建于|建立在|建立于)\s*$")
@@ -362,8 +362,9 @@ _MAX_SENTENCE = 600  # characters; a longer run without a full stop is data or a
 
 
 def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
-    found = list(_read_sentence(sentence, matcher, types))
-    owned = list(_owner_edges(_clean(sentence, matcher), matcher, types, found))
+    text = _clean(sentence, matcher)
+    found = list(_read_sentence(text, matcher, types))
+    owned = list(_owner_edges(text, matcher, types, found))
     # "go-zero 的负载均衡用的就是 P2C" is about go-zero's load balancing, not load balancing in general
     stated = {(owner, relation, target) for owner, relation, target, _ in owned}
     general = {idea_edge for *_, idea_edge in owned}
@@ -375,9 +376,13 @@ _OWNED = re.compile(r"\s*的\s*[\u4e00-\u9fff]{0,3}?")  # "Tarnwick 的单机限
 _OWNER_RELATIONS = frozenset({"uses", "implements"})
 
 
-def _owner_edges(text: str, matcher: ConceptMatcher, types: dict[str, str], found) -> Iterator[tuple[str, str, str]]:
+Edge = tuple[str, str, str]
+
+
+def _owner_edges(text: str, matcher: ConceptMatcher, types: dict[str, str], found: list[Edge]) -> Iterator[tuple[str, str, str, Edge]]:
     """What a product's own idea uses is what the product uses: "go-zero 的负载均衡用的就是 P2C" says that
-    go-zero's load balancing uses P2C, so go-zero uses P2C too (and implements what its idea implements).
+    go-zero's load balancing uses P2C, so go-zero uses P2C too (and implements what its idea implements). Each
+    edge comes with the idea's edge it is said instead of.
 
     >>> from gokg.models import Concept
     >>> m = ConceptMatcher([Concept("go-zero", "go-zero", "framework", ("go-zero",)),
@@ -402,10 +407,10 @@ def _owner_edges(text: str, matcher: ConceptMatcher, types: dict[str, str], foun
             yield owners[source], relation, target, (source, relation, target)
 
 
-def _read_sentence(sentence: str, matcher: ConceptMatcher, types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
-    if len(sentence) > _MAX_SENTENCE:
+def _read_sentence(text: str, matcher: ConceptMatcher, types: dict[str, str]) -> Iterator[Edge]:
+    """The typed edges of one cleaned sentence."""
+    if len(text) > _MAX_SENTENCE:
         return  # pairing every mention with the next is quadratic in such a run, and states nothing
-    text = _clean(sentence, matcher)
     text = _asserted(text)
     if not text:
         return
