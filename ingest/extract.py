@@ -594,6 +594,10 @@ def _pair_edges(
                 return
 
 
+# What may stand between the start of a list item and its name: "如 Kafka", "、“RabbitMQ”", "和 **NATS**".
+_ITEM_OPENS = re.compile(r"(?:^|[、，,/]|和|与|或|及|以及|还是)\s*[“\"'「`*]*$")
+
+
 def _span_edges(text: str, matches: list[Match], types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
     """A phrase that names one side and a list that names the other: "B 由 A、C 构成", "B（如 A、C）".
     As for pairs, the first rule that fits a (head, member) pair wins."""
@@ -609,6 +613,8 @@ def _span_edges(text: str, matches: list[Match], types: dict[str, str]) -> Itera
             second = [m for m in matches if found.start("second") <= m.start and m.end <= found.end("second")]
             if rule.second_head:
                 second = [m for m in second[-1:] if m.end == found.end("second")]
+            if rule.items:
+                second = [m for m in second if _ITEM_OPENS.search(text[found.start("second") : m.start])]
             # the first side is the head of its phrase: "消息队列（如 …）", "链路追踪系统（如 …）"
             heads = [m for m in first[-1:] if _HEAD_TAIL.fullmatch(text[m.end : found.end("first")])]
             for head in heads:

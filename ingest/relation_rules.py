@@ -140,6 +140,8 @@ class Rule:
     same_type: bool = False  # both ends of one type (rows of a table compare like with like)
     second_head: bool = False  # spans: only the name that ends the second group, the head of its phrase
     adjacent: bool = False  # the cue joins only the two names it stands between ("A 和 B + C": B + C)
+    items: bool = False  # spans: the second side is a list, only a name that opens an item is a member ("如 Kafka、
+    # RabbitMQ"; not the 缓存 of "如实例本地缓存")
     exclude: frozenset[str] = frozenset()  # concept ids this row never connects
     examples: tuple[str, ...] = ()
     counter: tuple[str, ...] = ()
@@ -321,14 +323,15 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "such-as", "is_a",
         r"(?P<first>[^，,。；;：:（(]{1,30}?)\s*[（(]\s*(?:如(?![何果下此今])|比如|例如|譬如|像|包括|e\.g\.,?|such as)\s*(?P<second>[^）)]{1,60})",
-        where="span", direction="B->A", targets=IDEA,
+        where="span", direction="B->A", targets=IDEA, items=True,
         examples=("订单事件先写入{消息队列:concept}（如 {Kafka:platform}），再异步落库。",),
-        counter=("{消息队列:concept}的选择很多（社区里对 {Kafka:platform} 的讨论最多）。",),
+        counter=("{消息队列:concept}的选择很多（社区里对 {Kafka:platform} 的讨论最多）。",
+                 "一致性哈希适用于对{上下文=RequestContext:concept}（如实例本地{缓存=Caching:pattern}）依赖高的场景。"),
     ),
     Rule(
         "such-as-list", "is_a",
         r"(?:多种|各种|一些|常见的?|主流的?|多个|不同的?|常用的?|流行的?|其他|其它|第三方)(?P<first>[^，,。；;：:（(]{1,16}?)[，,]\s*(?:如(?![何果下此今])|比如|例如|譬如|诸如|像是?)\s*(?P<second>[^，,。；;）)]{1,60})",
-        where="span", direction="B->A", targets=IDEA,
+        where="span", direction="B->A", targets=IDEA, items=True,
         examples=("框架可以对接多种{注册中心:concept}，例如 {etcd:platform}。",),
         counter=(
             "能力拆成基础库独立{开源=Open Source:concept}，如 {Thriftgo:library}。",
