@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from .candidates import SECTION_WORDS as _SECTION_WORD, english_names, is_english_term, structural_candidates
 from .lexicon import URL, ConceptMatcher, concept_id
+from .relation_rules import COMPONENT
 from gokg.models import Concept, Passage
 from gokg.text import link_text
 from .normalize import alias_key, camel_parts
@@ -460,7 +461,7 @@ def discover_concepts(
         cue_count = sum(n for k, n in kind[key].items() if n >= 1)
         central = len(passages_seen) >= 5 and cue_count >= 2 and shown[0].isupper()  # Saga 模式, across the corpus
         if (_everyday_word(shown) and key not in repositories and key not in partner and (shown.islower() or (
-                not structural[key] and not central and not (kind[key].keys() & {"framework", "library", "tool", "platform"})))):
+                not structural[key] and not central and not (kind[key].keys() & COMPONENT)))):
             # "Payload 协议", "Origin 字段": an everyday English word before a cue names no product; written in
             # lower case ("kitex tool 命令"), it is the word, whatever follows
             continue
@@ -654,7 +655,7 @@ def _head_type(name: str, matcher: ConceptMatcher, by_id: dict[str, Concept]) ->
     """
     words = name.split()  # not config-nacos: a package is named <what it is>-<what it serves>
     head = matcher.lookup(words[-1]) if len(words) >= 2 and len(words[-1]) >= 4 else None
-    if head not in by_id or by_id[head].type in ("framework", "library", "tool", "platform"):
+    if head not in by_id or by_id[head].type in COMPONENT:
         return Counter()  # a Retry Storm is no kind of Storm, a Knotwell Server no kind of Knotwell
     return Counter({by_id[head].type: 1.5})
 
@@ -750,11 +751,11 @@ def _clause_around(text: str, offset: int) -> str:
     ('Knotwise 是做锁竞争分析的工具', '我们设的是 SetMutexProfileFraction(50)')
     """
     line_start = text.rfind("\n", 0, offset) + 1
-    line = _line_around(text, offset)
-    at = offset - line_start
-    start = max((m.end() for m in _CLAUSE_END.finditer(line, 0, at)), default=0)
-    end = _CLAUSE_END.search(line, at)
-    return line[start : end.start() if end else len(line)]
+    line_end = text.find("\n", offset)
+    line_end = len(text) if line_end < 0 else line_end
+    start = max((m.end() for m in _CLAUSE_END.finditer(text, line_start, offset)), default=line_start)
+    end = _CLAUSE_END.search(text, offset, line_end)
+    return text[start : end.start() if end else line_end]
 
 
 # Words that end what comes before a term (verbs that take it as their object, particles, conjunctions).

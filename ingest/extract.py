@@ -265,9 +265,10 @@ def _typed_edges(passage: Passage, matcher: ConceptMatcher, types: dict[str, str
         previous = ""
         for sentence in _sentences(row):
             yield from edges(_sentence_edges(sentence, matcher, types), number, sentence, "pattern")
-            said = _with_antecedent(previous, sentence, matcher)
-            if said:
-                yield from edges(_sentence_edges(said, matcher, types), number, previous + sentence, "pattern")
+            said, topic = _with_antecedent(previous, sentence, matcher)
+            if said:  # only what the antecedent adds: the sentence's other edges were read just above
+                about = (e for e in _sentence_edges(said, matcher, types) if topic in (e[0], e[2]))
+                yield from edges(about, number, previous + sentence, "pattern")
             previous = said or sentence
     for line, child, found in _heading_edges(passage, matcher, types):
         yield from edges(found, line, child, "heading")
@@ -278,23 +279,24 @@ _NOUN_GOES_ON = re.compile(r"(?![也就则都还才又即便其本])[\u4e00-\u9f
 _PRONOUN_OPENING = re.compile(r"\s*(?:而|另外|此外|同时)?\s*(?:它|其)(?!们|他|它|实|中|余|次|间)")
 
 
-def _with_antecedent(previous: str, sentence: str, matcher: ConceptMatcher) -> str:
+def _with_antecedent(previous: str, sentence: str, matcher: ConceptMatcher) -> tuple[str, str]:
     """``sentence`` with the 它/其 it opens with replaced by the name the previous sentence of its line opens
     with, its subject ("Lanternstore 是最重的组件。它的 ingester 实现了 SootWire 协议" -> "Lanternstore 的 ingester
-    实现了 SootWire 协议"); "" when it opens otherwise or the previous sentence has no named subject.
+    实现了 SootWire 协议"), and that subject's concept; ("", "") when it opens otherwise or the previous sentence
+    has no named subject.
 
     >>> from gokg.models import Concept
     >>> m = ConceptMatcher([Concept("kitex", "Kitex", "framework", ("Kitex",)), Concept("go", "Go", "language", ("Go",))])
     >>> _with_antecedent("Kitex 是 RPC 框架。", "它内置熔断器。", m), _with_antecedent("这是 Go 写的。", "它内置熔断器。", m)
-    ('Kitex 内置熔断器。', '')
+    (('Kitex 内置熔断器。', 'kitex'), ('', ''))
     """
     opening = _PRONOUN_OPENING.match(sentence)
     if not opening or not previous:
-        return ""
+        return "", ""
     found = _standalone(previous, matcher.find(previous))
     if not found or not _TOPIC_OPENING.fullmatch(previous[: found[0].start]) or _NOUN_GOES_ON.match(previous, found[0].end):
-        return ""  # "幂等账本是什么呢？它是…": the subject is 幂等账本, not the 幂等 its name starts with
-    return f"{found[0].surface} {sentence[opening.end():].lstrip()}"
+        return "", ""  # "幂等账本是什么呢？它是…": the subject is 幂等账本, not the 幂等 its name starts with
+    return f"{found[0].surface} {sentence[opening.end():].lstrip()}", found[0].concept_id
 
 
 def _sentences(line: str) -> list[str]:
