@@ -132,6 +132,27 @@ def _go_packages(passages: list[Passage]) -> dict[str, set[int]]:
 _EXPANSION = re.compile(
     r"(?<![\w.\-])([A-Z][A-Z0-9]{1,6})\s*[（(]\s*([A-Z][A-Za-z]*(?:[\s\-]+[A-Za-z][A-Za-z0-9]*){1,5})\s*(?:[，,、]\s*[^）)，,]{1,12})?[)）]"
 )  # ... also with a Chinese gloss after it: WAL（Write-Ahead Log，预写日志）
+# ... or the other way round, with the acronym it is abbreviated to: "Ripplecast Control Protocol，下文简称 RCP"
+_ABBREVIATED = re.compile(
+    r"(?<![\w.\-])([A-Z][A-Za-z]*(?:[\s\-]+[A-Za-z][A-Za-z0-9]*){1,5})\s*[，,]?\s*(?:下文|下面|以下|后文|后面)?(?:简称|缩写|简写)为?\s*"
+    r"[“\"「`]?([A-Z][A-Z0-9]{1,6})(?![\w.\-])"
+)
+# A Chinese term and what a parenthesis after it says: the same term glossed two ways in one line, a table's
+# row ("| 滑动窗口（环形桶） | 滑动窗口（LeapArray） |"), is annotated with what differs, not translated.
+_GLOSS = re.compile(r"([\u4e00-\u9fff]{2,10}(?:[-–][\u4e00-\u9fff]{1,8})?)[”\"」』]?\s*[（(]\s*([^（()）\n]{1,40}?)\s*[)）]")
+
+
+def _glossed_twice(text: str, offset: int, term: str) -> bool:
+    """Whether the line around ``offset`` glosses ``term`` two different ways.
+
+    >>> row = "| 统计方式 | 滑动窗口（环形桶） | 滑动窗口（LeapArray） |"
+    >>> _glossed_twice(row, row.index("滑动窗口（L"), "滑动窗口"), _glossed_twice(row[12:], 0, "滑动窗口")
+    (True, False)
+    """
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    line = text[start : end if end >= 0 else len(text)]
+    return len({alias_key(m.group(2)) for m in _GLOSS.finditer(line) if m.group(1).endswith(term)}) > 1
 
 
 def _expands(acronym: str, expansion: str) -> bool:
@@ -186,7 +207,8 @@ _COPULA = re.compile(r"[\s`*”\"]*(?:[（(][^）)\n]{1,40}[）)])?\s*(?:则|也
 _CLAUSE = re.compile(r"[^，,。；;：:\n（(！？!?]{2,48}")
 # The head nouns of a definition, by type; a longer head is tried before its suffix (服务器 before 器).
 _DEFINITION_HEADS = (
-    ("platform", ("服务器", "平台", "数据库", "注册中心", "配置中心", "服务网格", "消息队列", "消息中间件", "网关", "系统", "platform")),
+    ("platform", ("服务器", "平台", "数据库", "注册中心", "配置中心", "服务网格", "消息队列", "消息中间件", "网关", "系统",
+                  "控制面", "控制平面", "数据面", "数据平面", "platform")),
     ("tool", ("编译器", "生成器", "分析器", "查看器", "检测器", "剖析器", "采集器", "工具", "命令行", "CLI", "脚手架", "工具插件",
               "agent", "Agent", "tool")),  # a program one runs; a 解析器 or 限流器 is a library one imports
     ("framework", ("框架", "framework")),
@@ -215,6 +237,27 @@ def _type_defined(text: str, end: int) -> str:
     head = clause.group().rstrip(" `*”\"").removesuffix("之一")
     for ctype, cues in _DEFINITION_HEADS:
         if any(head.endswith(cue) and not (cue == "器" and head.endswith("容器")) for cue in cues):
+            return ctype
+    return ""
+
+
+_NAMED = re.compile(r"([\u4e00-\u9fffA-Za-z]{1,10})\s*(?:叫做?|称为|称作|名为|命名为)\s*[“\"「『`]?\s*$")
+
+
+def _type_named(text: str, start: int) -> str:
+    """The type a naming before the name at ``start`` gives it: ``负责降载的算法叫 Gillnet`` -> concept,
+    ``这个工具叫 pelgen`` -> tool; the head noun before 叫/称为 says what the name is.
+
+    >>> text = "Tarnwick 里负责降载的算法叫 Gillnet；我们叫它 Gillnet"
+    >>> _type_named(text, text.index("Gillnet")), _type_named(text, text.rindex("Gillnet"))
+    ('concept', '')
+    """
+    named = _NAMED.search(text[max(0, start - 16) : start])
+    if not named:
+        return ""
+    head = named.group(1)
+    for ctype, cues in _DEFINITION_HEADS:
+        if any(head.endswith(cue) and cue != "器" for cue in cues):
             return ctype
     return ""
 
@@ -276,6 +319,8 @@ def discover_concepts(
         # common word an idea (熔断器（Circuit Breaker）, 重试（Retry）)
         proper = bool(re.fullmatch(r"[A-Z][a-z]{3,}", name)) and _zipf(name.lower()) < 2.0
         kind[key][cue or ("library" if proper else "concept")] += 1 if cue else 0.5  # a cue outweighs the default
+        if own := _own_type(other):
+            kind[key][own] += 1  # RCP（Ripplecast Control Protocol）: the long name says what it is
         partner[key] = other
 
     packages: set[str] = set()
@@ -300,6 +345,8 @@ def discover_concepts(
                 continue  # "极高(SDK)", "新架构(Flink+RocksDB)", "对象数量(Mallocs - Frees)": an annotation, not a translation
             if re.match(r"[A-Za-z0-9\-]", text[match.start() - 1 : match.start()]):
                 continue  # "Go-清除(…)": the Chinese side is the tail of a longer term
+            if _glossed_twice(text, match.start(), zh):
+                continue  # "滑动窗口（环形桶） | 滑动窗口（LeapArray）": annotations, not a second name
             zh_id, en_id = known(zh), known(en)
             term = _clean_zh(zh, translated=bool(re.fullmatch(r"[a-z]+(?: [a-z]+)+", en)))
             if not zh_id and term.endswith("器") and known(term[:-1]):
@@ -315,8 +362,9 @@ def discover_concepts(
                 learnt[en_id].append(term)
             elif not zh_id and not en_id and term:
                 new_pair(en, term, passage.id, text, match.end())
-        for match in _EXPANSION.finditer(text):
-            acronym, expansion = match.group(1), match.group(2)
+        spelt_out = [(m.group(1), m.group(2), m.end()) for m in _EXPANSION.finditer(text)]
+        spelt_out += [(m.group(2), m.group(1), m.end()) for m in _ABBREVIATED.finditer(text)]
+        for acronym, expansion, end in spelt_out:
             if not _expands(acronym, expansion) or acronym in _GENERIC_ACRONYMS:
                 continue
             short_id, long_id = known(acronym), known(expansion)
@@ -325,7 +373,7 @@ def discover_concepts(
             elif short_id and not long_id:
                 learnt[short_id].append(expansion)
             elif not short_id and not long_id:
-                new_pair(acronym, expansion, passage.id, text, match.end())
+                new_pair(acronym, expansion, passage.id, text, end)
         for match in _IMPORT.finditer(text):
             path = match.group(1).rstrip(".")
             if path.count("/") < 2 and not path.startswith(("gopkg.in", "go.uber.org", "k8s.io")):
@@ -380,7 +428,7 @@ def discover_concepts(
                     in_code[key] += 1  # `WithResolver`: an identifier quoted from code
                     continue
                 ctype = _type_around(text, start, end)
-                defined = _type_defined(text, end)
+                defined = _type_defined(text, end) or _type_named(text, start)
                 if defined:
                     kind[key][defined] += 3  # what a definition says outweighs a cue beside a mention
                 if ctype or defined:

@@ -441,3 +441,40 @@ def test_an_acronym_spelt_out_and_a_pair_after_a_verb_are_concepts_with_both_nam
     assert "Least Weighted Response" in defined["LWR"].aliases
     budget = next(c for c in defined.values() if "Retry Quota" in c.aliases)
     assert "重试配额" in budget.aliases and "并通过重试配额" not in budget.aliases
+
+
+NAMED = """# Brindle 体系笔记
+
+## 控制面
+
+Quellmark（沙锥）是 Brindle 里的控制面，它自己不转发流量。Quellmark 把规则推给各个进程。
+
+## 推送
+
+Quellmark 和进程之间用的是 Whelk 协议（Whelk Rule Protocol，下文简称 WRP）。WRP 跑在长连接上，WRP 只推变化的部分。
+
+## 降载
+
+Brindle 里负责降载的算法叫 Tovrask。Tovrask 根据最近窗口的最小 RT 估算容量，Tovrask 超过就丢。
+
+## 统计
+
+| 统计方式 | 方案一 | 方案二 |
+| --- | --- | --- |
+| 窗口 | 计数窗口（环形桶） | 计数窗口（Dunlinlist） |
+
+计数窗口把时间切成桶。计数窗口的桶数越多越平滑，Tovrask 也按桶统计。
+"""
+
+
+def test_a_control_plane_an_abbreviated_protocol_and_a_named_algorithm_get_their_types():
+    _, found = discover_concepts(_passages(NAMED, "n.md"), load_lexicon())
+    by_alias = {alias: c for c in found for alias in (c.name, *c.aliases)}
+    assert by_alias["Quellmark"].type == "platform"  # "是 … 里的控制面"
+    assert by_alias["WRP"].type == "protocol" and "Whelk Rule Protocol" in by_alias["WRP"].aliases  # "…，下文简称 WRP"
+    assert by_alias["Tovrask"].type == "concept"  # "…的算法叫 Tovrask"
+
+
+def test_a_term_glossed_two_ways_in_one_table_row_is_not_translated():
+    _, found = discover_concepts(_passages(NAMED, "n.md"), load_lexicon())
+    assert not any("计数窗口" in c.aliases and "Dunlinlist" in c.aliases for c in found)
