@@ -438,12 +438,14 @@ _TOPIC_OPENING = re.compile(r"[\s\-*•>\d.、]*(?:而|另外|此外|其中)?\s*
 _TOPIC_COPULA = re.compile(r"\s*(?:[（(][^）)]{1,40}[）)])?\s*(?:(?:也|其实|本质上|实际上|就|则)?(?:是|作为)(?!否|不是)|[：:](?!\s*$))")
 _TOPIC_CLAUSE = re.compile(r"[^，；;]+")
 _CARRIED_SUBJECT = re.compile(r"\s*(?:它们|它|其|并且|并|同时|还|也|且|而且)*\s*")
-_NEW_SUBJECT = re.compile(rf"{AGENTS}|这|那|该|此|前者|后者|如果|虽然|但|而|大部分|大多数|多数|很多|许多|一些|部分|所有|每个|各个|其他|其它")
+_NEW_SUBJECT = re.compile(rf"{AGENTS}|这|那|该|此|前者|后者|如果|虽然|但|而|所以|因此|因而|于是|因为|由于|导致|结果|大部分|大多数|多数|很多|许多|一些|部分|所有|每个|各个|其他|其它")
 
 
 def _topic_edges(text: str, matches: list[Match], types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
     topic = matches[0]
-    if not _TOPIC_OPENING.fullmatch(text[: topic.start]) or not _TOPIC_COPULA.match(text, topic.end):
+    if not _TOPIC_OPENING.fullmatch(text[: topic.start]):
+        return
+    if not _TOPIC_COPULA.match(text, topic.end) and not _sole_subject(text, topic, matches):
         return
     clauses = [c for c in _TOPIC_CLAUSE.finditer(text) if c.start() > topic.end]
     for clause in clauses:
@@ -452,13 +454,37 @@ def _topic_edges(text: str, matches: list[Match], types: dict[str, str]) -> Iter
         before = inside[0].start if inside else clause.end()
         if (inside and inside[0].start == carried) or _NEW_SUBJECT.search(text, carried, before):
             break  # a clause that names its own subject ends the chain
-        if not inside:
-            continue
+        if not inside or re.search(r"(?:时|时候|之后|以后|之前)\s*$", text[clause.start() : clause.end()]):
+            continue  # "…，使用 Kitex 与其它服务互通时，": when something happens, not what the topic does
         offset = carried - len(topic.surface) - 1
         said = f"{topic.surface} {text[carried : clause.end()]}"
         moved = [replace(topic, start=0, end=len(topic.surface))]
         moved += [replace(m, start=m.start - offset, end=m.end - offset) for m in inside]
         yield from (e for e in _chain_edges(said, moved, types) if topic.concept_id in (e[0], e[2]))
+
+
+# what a name before it makes a noun of: the name's extension, client, team, … is the subject, not the name
+_PRODUCT_PART = re.compile(r"\s*(?:拓展|扩展|插件|客户端|服务端|SDK|驱动|适配器|中间件|组件|模块|团队|社区|官方|文档|项目|仓库|版本|节点|集群|实例)")
+
+
+def _sole_subject(text: str, topic: Match, matches: list[Match]) -> bool:
+    """Whether ``topic`` opens the sentence as the only name of its first clause, the subject of a verb, so
+    that the clauses after it that name no subject of their own are about it too ("Ebbgate 做路由决策时，直接读
+    Shoalmark 里的实例元数据"); not "Ebbgate 的泳道…" (the subject is a part of it) nor a name that runs on
+    into a longer noun ("幂等账本是…").
+
+    >>> from gokg.models import Concept
+    >>> m = ConceptMatcher([Concept(n.lower(), n, "tool", (n,)) for n in ("Ebbgate", "Shoalmark")])
+    >>> sole = lambda text: _sole_subject(text, m.find(text)[0], m.find(text))
+    >>> sole("Ebbgate 做路由决策时，直接读 Shoalmark 里的元数据"), sole("Ebbgate 读 Shoalmark，很快"), sole("Ebbgate 的规则，存在 Shoalmark")
+    (True, False, False)
+    """
+    clause = _TOPIC_CLAUSE.match(text, topic.end)
+    if not clause or clause.end() >= len(text.rstrip("。.!！ ")) or re.match(r"\s*(?:的|之|和|与|及|或|、|等)", text[topic.end :]):
+        return False
+    if _NOUN_GOES_ON.match(text, topic.end) and not re.match(r"\s", text[topic.end :]) or _PRODUCT_PART.match(text, topic.end):
+        return False  # the subject is a longer noun: "幂等账本是…", "Etcd 拓展对…进行了封装"
+    return not any(topic.end <= m.start < clause.end() for m in matches)
 
 
 def _standalone(text: str, matches: list[Match]) -> list[Match]:

@@ -80,7 +80,7 @@ _MACROS = {
     # Nor a kind of product named after the first name ("Kafka 驱动基于 sarama": the driver, not Kafka).
     "<adv>": rf"(?!\s*(?:以及|及|和|与|或|还是|并且|而且|并|同时|还有|驱动|客户端|SDK|client|driver))"
     rf"(?![^{_PUNCT}]*?(?:{AGENTS}))"
-    rf"\s*(?:的\s*(?:底层|内部|核心|客户端|服务端|服务器|网络层|传输层|路由|实现|默认实现|编解码器?|(?-i:[a-z][a-z\-]{{2,15}})(?=\s)))?"
+    rf"\s*(?:的\s*(?:底层|内部|核心|客户端|服务端|服务器|网络层|传输层|存储层?|路由|实现|默认实现|编解码器?|(?-i:[a-z][a-z\-]{{2,15}})(?=\s)))?"
     rf"[^{_PUNCT}被由把给让了的]{{0,6}}?",
     # what may stand between the verb and the second name: 了, a quantifier, modifiers ending in 的, a
     # category noun, or a first object joined by 与 ("自研的高性能网络库", "一系列本地事务与"); free text is
@@ -685,6 +685,14 @@ RULES: tuple[Rule, ...] = (
         counter=("{熔断:pattern}无法防止下游故障引发{雪崩:concept}。",),
     ),
     Rule(
+        # what a mechanism is there for: "回水保护专门就是为了治重试风暴的"
+        "meant-to-solve", "solves", r"<adv>(?:就|正|都)?(?:是)?(?:为了|用来|专门)(?:治|对付|专治|根治|解决|防止|避免|应对)<s>",
+        after=r"<s>(?:问题)?<s>(?:的|而)", sources=SOFTWARE | PROTOCOL | IDEA,
+        examples=("{回水保护:concept}专门就是为了治{重试风暴:concept}的。",
+                  "{Gillnet:concept} 就是为了应对{过载:concept}而设计的。"),
+        counter=("{回水保护:concept}不是为了治{重试风暴:concept}的。",),
+    ),
+    Rule(
         "solves", "solves",
         r"<adv>(?:解决|防止|避免|应对|缓解|防范|杜绝|规避|消除|抵御)了?<obj>",
         examples=(
@@ -751,6 +759,13 @@ RULES: tuple[Rule, ...] = (
         counter=("{Tarnwick:library} 不会以 {Prometheus:platform} 格式暴露指标。",),
     ),
     Rule(
+        # hands its data to another product: "Tarnwick 会把限流、熔断这些事件作为 span event 写进 OpenTelemetry 的 trace 里"
+        "writes-into", "integrates_with", rf"<adv>(?:会|可以|能|默认|直接|也|自动)*<s>(?:把|将)[^。；;!！?？]{{1,30}}?(?:写进|写入|上报到|上报给|推送到|推给|导出到|发送到|发到)<s>",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{Tarnwick:library} 会把限流事件写进 {OpenTelemetry:library} 的 trace 里。",),
+        counter=("{Tarnwick:library} 不会把这些事件写进 {OpenTelemetry:library} 的 trace 里。",),
+    ),
+    Rule(
         # an adapter, middleware or plugin for another product: "knotwell-go 提供了 GORM 适配层"
         "provides-adapter", "integrates_with", r"<adv>(?:提供了?|内置了?|自带了?)<s>",
         after=r"<s>(?:适配层|适配器|适配|中间件|插件|扩展|插桩|集成)", sources=COMPONENT, targets=COMPONENT,
@@ -779,10 +794,11 @@ RULES: tuple[Rule, ...] = (
         counter=("{Syft:tool} 不会生成 {SBOM:concept}。",),
     ),
     Rule(
-        "used-for", "implements", r"<adv>(?<![应适])(?:用于|用来|负责|专注于|专门做)(?:实现)?<obj>",
+        "used-for", "implements", r"<adv>(?<![应适])(?:用于|用来|负责|专注于|专门做|只管|只做|只负责)(?:实现)?<obj>",
         sources=COMPONENT, targets=IDEA,
         after=r"(?!\s*(?:场景|领域|业务|方向|行业))",  # "专注于 RPC 场景": where it is used, not what it implements
-        examples=("{Sentinel:library} 主要用于{限流:pattern}。",),
+        examples=("{Sentinel:library} 主要用于{限流:pattern}。",
+                  "{Shoalmark:platform} 只管{服务发现:concept}这一件事（注册 + 发现），纯 AP。"),
         counter=("{Sentinel:library} 不用于{限流:pattern}。", "{Shmipc:library} 应用于{服务网格:pattern}场景。",
                  "{Netpoll:library} 是高性能网络库，专注于 {RPC:concept} 场景。"),
     ),
@@ -931,21 +947,23 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "alternative-of", "alternative_to", r"<adv>(?:<be>|作为|看作|看成|视为|视作|当作|当成|算是)<s>",
-        after=r"<s>的?<s>(?:一种|一个|一款)?<s>[^，,。；;]{0,6}?(?:替代|替换|备选|平替)(?:方案|品|选择|选项|实现)?",
+        after=r"<s>的?<s>(?:一种|一个|一款)?<s>[^，,。；;]{0,10}?(?:替代|替换|备选|平替)(?:方案|品|选择|选项|实现)?",
         examples=("{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的一种替代方案。",
                   "{Netwick:library} 是 {Netpoll:library} 的替代品。",
                   "{SSE:protocol}（Server-Sent Events）是 {WebSocket:protocol} 的一个更轻量的替代方案。",
                   "{Fengling:library} 可以作为 {gorilla/websocket:library} 的直接替代。",
-                  "{Weirline:platform} 可以看作 {Istio:platform} 控制面的一个替代方案。"),
+                  "{Weirline:platform} 可以看作 {Istio:platform} 控制面的一个替代方案。",
+                  "{Shoalmark:platform} 就是 {Consul:platform} 服务发现部分的替代品。"),
         counter=("{Saga:pattern} 不是 {2PC=Two-Phase Commit:pattern} 的替代方案。",
                  "{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的补充。"),
     ),
     Rule(
         "replaces", "alternative_to",
-        r"<adv>(?:可以|能够|可|能|逐步|完全|已经|正在|直接){0,2}<s>(?:替代|取代|代替|替换|替换掉|平替|替换为|换成|迁移到|迁移至|切换到|切换至|转向|转到|升级到|升级为)了?<s>",
+        r"<adv>(?:可以|能够|可|能|逐步|完全|已经|正在|直接|拿来|用来){0,3}<s>(?:替代|取代|代替|替换|替换掉|平替|替换为|换成|迁移到|迁移至|切换到|切换至|转向|转到|升级到|升级为)了?<s>",
         examples=(
             "团队用 {Hertz:framework} 逐步替换掉了 {Gin:framework}。",
             "去年我们从 {Consul:platform} 迁移到 {Nacos:platform}。",
+            "{Fennmoor:platform} 基本上可以拿来替换 {Nacos:platform} 的配置管理部分。",
         ),
         counter=(
             "{Hertz:framework} 不能完全替代 {Gin:framework}。",
@@ -1114,6 +1132,13 @@ RULES: tuple[Rule, ...] = (
         counter=("{Tanlu:tool} 不会查询 {Prometheus:tool}。",),
     ),
     Rule(
+        # reads what another product holds: "Ebbgate 做路由决策时，直接读 Shoalmark 里的实例元数据"
+        "reads-in", "uses", r"<adv>(?:会|可以|能|也能|直接|定期|实时)*<s>(?:读|查|问)<s>", after=r"<s>(?:里|中|上)(?:的|存的)",
+        sources=COMPONENT, targets=COMPONENT,
+        examples=("{Ebbgate:tool} 做路由决策时，直接读 {Shoalmark:platform} 里的实例元数据。",),
+        counter=("{Ebbgate:tool} 不读 {Shoalmark:platform} 里的实例元数据。",),
+    ),
+    Rule(
         # "从 Consul 拉取实例列表", "从 etcd 读取配置"
         "fetches-from", "uses", r"<adv>(?:会|可以|能|也能|也|还|直接|定期)*<s>从<s>",
         after=r"<s>(?:中|里|上)?<s>[^，,。；;]{0,10}?(?:拉取|读取|获取|订阅|加载|同步|下载|拿|读)",
@@ -1155,7 +1180,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "uses", "uses",
-        r"<adv>(?:(?:通过|借助)?(?:使用了?|利用|调用|引入了?)|用到了?|依赖于?|借助于?|通过|依靠|(?:使用|采用|用|依赖)的(?:就|正|也|其实|都)?是)<obj>",
+        r"<adv>(?:(?:通过|借助)?(?:使用了?|利用|调用|引入了?)|用到了?|依赖于?|借助于?|通过|依靠|(?:使用|采用|用|依赖|靠)的(?:就|正|也|其实|都)?是"
+        r"|(?<=直接)用的|(?:默认|都|统一|一律)走|走的(?:就|也|都)?是)<obj>",
         sources=USER, targets=COMPONENT | PROTOCOL | {"pattern"},
         examples=(
             "{Hertz:framework} 默认使用自研的高性能网络库 {Netpoll:library}。",
@@ -1163,12 +1189,16 @@ RULES: tuple[Rule, ...] = (
             "{Hertz:framework} 默认使用的是 {Netpoll:library}。",
             "{go-zero:framework} 用的就是 {P2C:pattern}，配合 EWMA 算延迟。",
             "{Hertz:framework} 通过使用 {cors:library} 中间件，为客户端提供了跨源访问的能力。",
+            "{Fennmoor:platform} 默认走{长轮询:pattern}，超时 30s。",
+            "{Fennmoor:platform} 的存储直接用的 {etcd:platform}，没有自己造轮子。",
+            "{熔断器:pattern}统计错误率靠的是{滑动窗口:pattern}。",
         ),
         counter=(
             "{Hertz:framework} 在这种场景下不使用 {Netpoll:library}，而是使用标准库。",
             "{Hertz:framework} 使用 {Go:language} 编写。",
             "支持 {两阶段提交:pattern}、{TCC:pattern} 等模式，使用 {gRPC:protocol} 通信。",
             "{Kitex:framework} 使用的配置见 https://example.com/{Nacos:platform}/docs 。",
+            "{Fennmoor:platform} 默认不走{长轮询:pattern}。",
         ),
     ),
     Rule(

@@ -93,6 +93,22 @@ def test_clauses_after_a_definition_keep_its_subject_until_a_new_one():
     assert ("kratos", "implements", "grpc") in relations  # the term of a definition list is the topic
 
 
+def test_a_name_that_opens_a_sentence_is_the_subject_of_its_clauses_without_one():
+    concepts = load_lexicon()
+    matcher = ConceptMatcher(concepts)
+    text = (
+        "Kratos 做路由决策时，直接读 Consul 里的实例列表。\n\n"
+        "Etcd 拓展对实例信息进行了封装，使用 Kitex 与其它服务互通时可参考此处。\n\n"
+        "Redis 不保证送达，所以 Kafka 的重试设置得比较短，作为兜底。\n\n"
+        "Kratos 很轻，基于 gRPC 实现传输层。\n"
+    )
+    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher, concepts)}
+    assert ("kratos", "uses", "consul") in relations  # the second clause has no subject of its own
+    assert not {r for r in relations if r[0] == "etcd" and r[1] != "related_to"}  # the subject is Etcd's extension
+    assert not {r for r in relations if r[0] == "redis" and r[1] != "related_to"}  # 所以 opens a new statement
+    assert ("kratos", "uses", "grpc") in relations
+
+
 def test_a_pronoun_and_a_product_own_idea_carry_the_product_as_subject():
     concepts = load_lexicon()
     matcher = ConceptMatcher(concepts)
