@@ -518,7 +518,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "part-of", "part_of", r"<adv>(?:<be>|属于|作为)<s>",
-        after=rf"<s>(?:的|中的|里的|内部的)?<s>[^，,。；;]{{0,8}}?(?:{_PART_NOUN}|数据结构)",
+        after=rf"<s>(?:的|中的|里的|内部的)?<s>(?:[^，,。；;]{{0,8}}?(?:{_PART_NOUN}|数据结构)|(?:在[^，,。；;]{{1,12}}?)?的配套(?:机制|组件|模块|设施))",
         examples=(
             "{Netpoll:library} 是 {CloudWeGo:tool} 的一个子项目。",
             "{goroutine:concept}是 {GMP:concept} 模型的组成部分。",
@@ -526,6 +526,7 @@ RULES: tuple[Rule, ...] = (
             "其中 {registry-etcd:library} 是 {corvex-contrib:library} 中使用最广泛的插件。",
             "{Saga 编排器=Saga Orchestrator:concept}是 {Knotwell:framework} 服务端的核心模块。",
             "{死信处理器=DLQ Handler:concept}是 {Mistlark:library} 的一个子模块。",
+            "{写屏障:concept}（write barrier）是 {GC:concept} 在并发标记阶段的配套机制。",
         ),
         counter=(
             "{Kratos:framework} 是 {熔断:pattern}的组件之一。",
@@ -565,7 +566,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "is-a", "is_a", r"<adv>(?:<be>|属于|作为)<s><kind><s>(?:[^，,。；;：:\s]{1,8}?的)?<s>",
-        after=r"(?!\s*(?:里|中|内)(?:的|负责|专门|用来|用于|做|最))<end>",  # "X 是 Y 里的 Z": a member of Y, not a kind of it
+        # "X 是 Y 里的 Z", "X 是 Y 在标记阶段的配套机制": a member or a part of Y, not a kind of it
+        after=r"(?!\s*(?:里|中|内)(?:的|负责|专门|用来|用于|做|最)|\s*在[^，,。；;]{1,16}?的)<end>",
         targets=IDEA,
         examples=(
             "{Linkerd:platform} 是一种轻量级的{服务网格:pattern}。",
@@ -577,6 +579,7 @@ RULES: tuple[Rule, ...] = (
             "{Saga:pattern} 是 {2PC=Two-Phase Commit:pattern} 的一种补充方案。",
             "{Hertz:framework} 是一个{开源=Open Source:concept}项目。",
             "{Tallow:tool} 是 {Wickline:pattern} 里负责采集的 agent。",
+            "{写屏障:concept}是 {GC:concept} 在并发标记阶段的一种机制。",
         ),
     ),
     Rule(
@@ -712,10 +715,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "measures", "measures",
-        r"<adv>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集|统计|压测|评测|追踪和比较|比较)了?<obj>",
+        r"<adv>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集|统计|压测|评测|追踪和比较|比较|测出(?:来)?的)了?<obj>",
         examples=(
             "{pprof:tool} 可以快速定位{goroutine 泄漏:concept}。",
             "{Prometheus:tool} 负责采集服务的{延迟分位数:concept}。",
+            "换句话说，{Thrumgun:tool} 测出来的{尾延迟:concept}包含了排队时间。",
         ),
         counter=("{pprof:tool} 不能直接定位{死锁:concept}。",),
     ),
@@ -1157,10 +1161,12 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # "Kong 的数据面运行在 Nginx 之上", "Paifang 运行在 Kubernetes 上"
         "runs-on", "uses", r"<adv>(?:的[^，,。；;的]{1,6})?<s>(?:运行|部署|跑|托管|构建|建立)(?:在|于)<obj>",
-        after=r"<s>(?:之上|上面|上|中|里|内)", sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL,
+        after=rf"<s>(?:之上|上面|上|中|里|内|[^{_PUNCT}的]{{1,4}}?(?:之上|上面|上))", sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL,
         examples=("{Kong:platform} 的数据面运行在 {Nginx:platform} 之上，插件传统上用 Lua 编写。",
+                  "{RCP:protocol} 其实就是跑在 {gRPC:protocol} 双向流上的一套增量推送协议。",
                   "{Qilou:framework} 直接构建在标准库 {net/http:library} 之上。"),
-        counter=("{Kong:platform} 的数据面不运行在 {Nginx:platform} 之上。",),
+        counter=("{Kong:platform} 的数据面不运行在 {Nginx:platform} 之上。",
+                 "服务作为普通的 {HTTP/2:protocol} 服务运行在 {Istio:platform} 网格中，由 Envoy 代理流量。"),
     ),
     Rule(
         "foundation", "uses", r"<adv>以<s>", after=rf"<s>(?:为|作为)[^{_PUNCT}]{{0,6}}?(?:基础|底座|核心|基石)",
@@ -1169,6 +1175,22 @@ RULES: tuple[Rule, ...] = (
             "{Kratos:framework} 以 {Protobuf:protocol} 为接口定义的核心。",
         ),
         counter=("{Kratos:framework} 以 {gRPC:protocol} 的方式暴露接口。",),
+    ),
+    Rule(
+        # "Thrumgun 用 HdrHistogram 记录延迟": the instrument of a verb that says what it is used for
+        "uses-to", "uses", r"<adv>(?:会|都|也|还|则|就|直接|默认|主要|一般|通常)*<s>用<s>",
+        after=r"<s>(?:来|去)?<s>(?:记录|存储|保存|存放|管理|处理|解析|计算|统计|传输|通信|序列化|编码|解码|生成|构建|调度|采集|上报|缓存|加锁|压测|打包|编排|校验|签名|扫描)",
+        sources=USER, targets=COMPONENT | PROTOCOL | {"pattern"},
+        examples=("至于延迟数据本身，{Thrumgun:tool} 用 {HdrHistogram:library} 记录，高精度且内存占用固定。",),
+        counter=("{Thrumgun:tool} 不用 {HdrHistogram:library} 记录延迟。",
+                 "{Thrumgun:tool} 用法跟 {vegeta:tool} 差不多。"),
+    ),
+    Rule(
+        # "Lanternstore 也可以注册成 Grafana 的数据源": plugged into another product as its source or backend
+        "registers-as", "integrates_with", r"<adv>(?:可以|能|也能|也可以|支持)?<s>(?:注册成|注册为|配置成|配置为|接入为|接成)<s>",
+        after=r"<s>的<s>(?:数据源|后端|存储后端|插件|数据后端|exporter)", sources=COMPONENT, targets=COMPONENT,
+        examples=("{Lanternstore:platform} 也可以注册成 {Grafana:tool} 的数据源。",),
+        counter=("{Lanternstore:platform} 还不能注册成 {Grafana:tool} 的数据源。",),
     ),
     Rule(
         # built with another product: "Paifang 网关本身就是用 Qilou 写成的"
