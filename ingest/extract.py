@@ -717,7 +717,8 @@ def _table_edges(layout: _Layout, start: int, matcher: ConceptMatcher, types: di
         cells = split_cells(row)
         if not _SEPARATOR_ROW.fullmatch(row) and len(cells) >= 3 and not re.search(r"[。，,]|-->|[{}]", row):
             first = _distinct(matcher.find(cells[0]))
-            if len(first) == 1 and first[0].start == 0:
+            # the row is about the concept itself, not about a function of it ("encoding/json.Marshal")
+            if len(first) == 1 and first[0].start == 0 and not re.match(r"[.(/:]\w|\.\(", cells[0][first[0].end :]):
                 leaders.append((first[0].concept_id, line))
     for rule in rules_for("table-rows"):
         if rule.cue_re.fullmatch(label):

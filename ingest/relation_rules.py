@@ -53,7 +53,7 @@ HOSTED = frozenset({"middleware", "plugin", "pod"})
 # After "基于 A 的 X": X is the head of its phrase, not the modifier of a product ("基于 Netpoll 的 RPC 框架")
 _IDEA_HEAD = r"(?!\s*(?:框架|库|工具|系统|平台|组件|服务|中间件|引擎|SDK|客户端|服务端|代理|扩展|插件|模块|方案|实现|雏形|原型|示例|样例|demo))"
 # What a table's first header cell says its rows are: the parts of a stack, or kinds of something.
-_STACK_PARTS = "组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|component|layer|field|step"
+_STACK_PARTS = "组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|扩展点|接口|调用栈|函数|方法|component|layer|field|step|function|method"
 _KINDS = "类型|策略|机制|功能|能力|type|kind|strategy|feature"
 # What is named after what it handles: "Dubbo 编解码器", "Thrift 编解码器" are codecs *for* Dubbo, Thrift.
 HANDLERS = frozenset({"codec"})
@@ -1294,7 +1294,11 @@ RULES: tuple[Rule, ...] = (
         sources=COMPONENT | PROTOCOL | {"language"}, targets=COMPONENT | PROTOCOL | {"language"},
         examples=("| 方案 | 注入方式 | 粒度 |\n| --- | --- | --- |\n| {chaos-mesh:tool} | CRD | Pod |\n| {litmus:tool} | CRD | Pod |\n",
                   "| 插件类型 | 触发源 |\n| --- | --- | --- |\n| {Drone:tool} | .drone.yml | YAML |\n| {Argo CD:tool} | CRD | Webhook |\n"),
-        counter=("| 组件 | 版本 | 用途 |\n| --- | --- | --- |\n| {Gin:framework} | 1.9 | 路由 |\n| {Echo:framework} | 4.11 | 网关 |\n",),
+        counter=("| 组件 | 版本 | 用途 |\n| --- | --- | --- |\n| {Gin:framework} | 1.9 | 路由 |\n| {Echo:framework} | 4.11 | 网关 |\n",
+                 "| 调用栈（截取） | 前一天 | 出事时 | 变化 |\n|---|---|---|---|\n| {encoding/json:library}.Marshal | 5.2 GB | 6.9 GB | +33% |\n"
+                 "| {gRPC:protocol}.(*Server).handleStream | 2.1 GB | 2.3 GB | +9% |\n",
+                 "| 热点 | 前一天 | 出事时 | 变化 |\n|---|---|---|---|\n| {encoding/json:library}.Marshal | 5.2 GB | 6.9 GB | +33% |\n"
+                 "| {zap:library}.(*Logger).Info | 2.1 GB | 2.3 GB | +9% |\n"),
     ),
     Rule(
         # ideas in rows under a label of kinds are a catalogue of mechanisms that work together (策略类型:
@@ -1303,7 +1307,9 @@ RULES: tuple[Rule, ...] = (
         rf"(?!.*(?:{_STACK_PARTS}|{_KINDS})).*", where="table-rows", same_type=True, sources=IDEA, targets=IDEA,
         examples=("| 模式 | 一致性 | 复杂度 |\n| --- | --- | --- |\n| {Saga:pattern} | 最终一致 | 中 |\n| {TCC:pattern} | 最终一致 | 高 |\n",),
         counter=("| 策略类型 | 触发条件 | 恢复行为 |\n| --- | --- | --- |\n| {熔断=Circuit Breaker:pattern} | 连续失败 | 半开探测 |\n"
-                 "| {限流=Rate Limiting:pattern} | QPS 超限 | 拒绝请求 |\n",),
+                 "| {限流=Rate Limiting:pattern} | QPS 超限 | 拒绝请求 |\n",
+                 "| 扩展点 | 接口 | 所在包 |\n| --- | --- | --- |\n| {服务注册:concept} | `Registry` | `pkg/registry` |\n"
+                 "| {链路追踪:concept} | `Tracer` | `pkg/trace` |\n"),
     ),
     Rule(
         # a selection table: a column of capabilities beside a column of the tools that provide them
