@@ -341,6 +341,10 @@ def _blocked(text: str) -> bool:
 _ASIDE_BREAK = re.compile(r"[，,；;：:]|——")
 
 
+# "如果 …，" / "假如 …，" opening a sentence: the condition's clause (parentheses inside it included)
+_OPENING_CONDITION = re.compile(r"\s*(?:但|不过|另外|此外|而|当然)?\s*(?:如果|假如|假设|倘若|要是)(?!说)[^，,。；;（(]*(?:[（(][^）)]*[）)][^，,。；;（(]*)*[，,]\s*")
+
+
 def _asserted(text: str) -> str:
     """The part of a sentence that asserts something: all of it, or the clauses before the first roadmap or
     condition (what follows a "如果" or a "未来将" in the sentence is said under it); "" for a question.
@@ -348,14 +352,23 @@ def _asserted(text: str) -> str:
     >>> _asserted("A 可以看作 B 的替代方案，前提是你愿意——而如果你的服务全是 Go 写的，这个前提是免费的。")
     'A 可以看作 B 的替代方案，前提是你愿意'
     >>> _asserted("如果 A 能直接对接 B，就省事了。"), _asserted("A 是否支持 B？")
-    ('', '')
+    ('就省事了。', '')
+
+    A condition that opens the sentence governs its own clause; the main clause after it states what holds
+    anyway ("如果只需要单向推送，SSE 是 WebSocket 的一个更轻量的替代方案"):
+
+    >>> _asserted("如果只需要单向推送（行情、通知），SSE 是 WebSocket 的替代方案。")
+    'SSE 是 WebSocket 的替代方案。'
     """
+    if _QUESTION_END.search(text):
+        return ""
+    opening = _OPENING_CONDITION.match(text)
+    if opening:
+        return _asserted(text[opening.end() :])
     marks = [m.start() for m in (_ROADMAP.search(text), _UNASSERTED.search(text)) if m]
     if not marks:
         return text
     first = min(marks)
-    if _QUESTION_END.search(text):
-        return ""
     cut = max((m.start() for m in _ASIDE_BREAK.finditer(text, 0, first)), default=0)
     return text[:cut]
 
@@ -533,6 +546,8 @@ def _chain_edges(text: str, chain: list[Match], types: dict[str, str]) -> Iterat
         bool(_COORDINATION.fullmatch(text[a.end : b.start])) or _apposition(text, a, b, types) or _both_roles(text, a, b)
         for a, b in zip(chain, chain[1:])
     ]
+    # "Paifang 网关本身就是用 Qilou 写成的": the category word names the product again, it is no second party
+    categories = {id(b) for a, b, link in zip(chain, chain[1:], joined) if link and _names_category(text, a, b, types)}
     group_of: list[int] = [0]
     for link in joined:
         group_of.append(group_of[-1] + (0 if link else 1))
@@ -552,6 +567,8 @@ def _chain_edges(text: str, chain: list[Match], types: dict[str, str]) -> Iterat
             left, right = groups[group_of[i]], groups[group_of[i + 1]]
             left = left[-1:] if group_of[i] in phrases else left
             right = right[:1] if group_of[i + 1] in phrases else right
+            left = [m for m in left if id(m) not in categories] or left
+            right = [m for m in right if id(m) not in categories] or right
             after_right = chain[chain.index(right[-1]) + 1] if right[-1] is not chain[-1] else None
             # a name glued to the next one modifies it ("MySQL Binlog 同步模块"): it is not a phrase's head
             modifier = after_right is not None and after_right.start - right[-1].end <= 1
@@ -572,8 +589,20 @@ def _both_roles(text: str, first: Match, second: Match) -> bool:
                 and re.search(r"既是\s*$|既\s*$", text[: first.start]))
 
 
+_CATEGORY = re.compile(r"(?:API\s*)?网关|注册中心|配置中心|服务网格|消息队列|数据库|控制面|控制平面|数据面|数据平面")
+
+
+def _names_category(text: str, first: Match, second: Match, types: dict[str, str]) -> bool:
+    """A product followed by the category it belongs to ("Paifang 网关", "Nacos 注册中心")."""
+    return (text[first.end : second.start] in ("", " ") and types.get(first.concept_id) in COMPONENT
+            and bool(_CATEGORY.fullmatch(text[second.start : second.end])))
+
+
 def _apposition(text: str, first: Match, second: Match, types: dict[str, str]) -> bool:
-    """A product named with its category ("Nacos 注册中心集成到 Kitex"): one noun phrase, not two subjects."""
+    """A product named with its category ("Nacos 注册中心集成到 Kitex", "Paifang 网关本身就是用 Qilou 写成的"):
+    one noun phrase, not two subjects."""
+    if _names_category(text, first, second, types) and not re.match(r"\s*(?:$|[，,。；;：:!！?？)）(（]|与|和|及|、)", text[second.end :]):
+        return True  # not at a phrase's end: there "Nacos 注册中心" says what Nacos provides
     return (
         text[first.end : second.start] in ("", " ")
         and types.get(first.concept_id) in COMPONENT

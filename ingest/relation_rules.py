@@ -715,11 +715,12 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "measures", "measures",
-        r"<adv>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集|统计|压测|评测|追踪和比较|比较|测出(?:来)?的)了?<obj>",
+        r"<adv>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集|统计|压测|评测|追踪和比较|比较|测出(?:来)?的|衡量)了?<obj>",
         examples=(
             "{pprof:tool} 可以快速定位{goroutine 泄漏:concept}。",
             "{Prometheus:tool} 负责采集服务的{延迟分位数:concept}。",
             "换句话说，{Thrumgun:tool} 测出来的{尾延迟:concept}包含了排队时间。",
+            "{Liaowang:library} 用这个直方图衡量{尾延迟:concept}。",
         ),
         counter=("{pprof:tool} 不能直接定位{死锁:concept}。",),
     ),
@@ -756,10 +757,11 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # metrics or data exposed in another product's format: "Allocarta 可以直接以 Prometheus 指标的形式暴露出来"
         "exposes-as", "integrates_with", r"<adv>(?:会|可以|能|默认|直接|也)*<s>(?:把[^，,。；;]{1,8}?)?(?:以|用|按)<s>",
-        after=r"<s>(?:的)?<s>(?:指标|格式|协议)?(?:的)?(?:形式|格式)?<s>(?:暴露|导出|上报|输出|推送|写入)",
+        after=r"<s>(?:的)?<s>(?:文本|二进制)?(?:指标|格式|协议)?(?:的)?(?:形式|格式)?<s>(?:在\s*\S{1,16}?\s*)?(?:暴露|导出|上报|输出|推送|写入)",
         sources=COMPONENT, targets=COMPONENT,
         examples=("{Allocarta:tool} 可以直接以 {Prometheus:platform} 指标的形式暴露出来。",
-                  "{Tarnwick:library} 默认把指标用 {Prometheus:platform} 格式暴露在 /metrics 上。"),
+                  "{Tarnwick:library} 默认把指标用 {Prometheus:platform} 格式暴露在 /metrics 上。",
+                  "指标方面，{Liaowang:library} 默认以 {Prometheus:platform} 文本格式在 /metrics 暴露。"),
         counter=("{Tarnwick:library} 不会以 {Prometheus:platform} 格式暴露指标。",),
     ),
     Rule(
@@ -1179,9 +1181,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # "Thrumgun 用 HdrHistogram 记录延迟": the instrument of a verb that says what it is used for
         "uses-to", "uses", r"<adv>(?:会|都|也|还|则|就|直接|默认|主要|一般|通常)*<s>用<s>",
-        after=r"<s>(?:来|去)?<s>(?:记录|存储|保存|存放|管理|处理|解析|计算|统计|传输|通信|序列化|编码|解码|生成|构建|调度|采集|上报|缓存|加锁|压测|打包|编排|校验|签名|扫描)",
+        after=r"<s>(?:来|去)?<s>(?:实现|完成|记录|存储|保存|存放|管理|处理|解析|计算|统计|传输|通信|序列化|编码|解码|生成|构建|调度|采集|上报|缓存|加锁|压测|打包|编排|校验|签名|扫描)",
         sources=USER, targets=COMPONENT | PROTOCOL | {"pattern"},
-        examples=("至于延迟数据本身，{Thrumgun:tool} 用 {HdrHistogram:library} 记录，高精度且内存占用固定。",),
+        examples=("至于延迟数据本身，{Thrumgun:tool} 用 {HdrHistogram:library} 记录，高精度且内存占用固定。",
+                  "{Paifang:platform} 用{一致性哈希:pattern}实现这一点。"),
         counter=("{Thrumgun:tool} 不用 {HdrHistogram:library} 记录延迟。",
                  "{Thrumgun:tool} 用法跟 {vegeta:tool} 差不多。"),
     ),

@@ -109,6 +109,24 @@ def test_a_name_that_opens_a_sentence_is_the_subject_of_its_clauses_without_one(
     assert ("kratos", "uses", "grpc") in relations
 
 
+def test_a_category_after_a_product_names_it_again_and_an_opening_condition_governs_only_its_clause():
+    from gokg.models import Concept
+
+    concepts = [*load_lexicon(), Concept("paifang", "Paifang", "platform", ("Paifang",)),
+                Concept("qilou", "Qilou", "framework", ("Qilou",))]
+    matcher = ConceptMatcher(concepts)
+    text = (
+        "Paifang 网关本身就是用 Qilou 写成的。\n\n"
+        "如果业务能接受最终一致（比如下单），Saga 是 2PC 的一种替代方案。\n\n"
+        "如果 Paifang 能直接对接 Consul，就省事了。\n"
+    )
+    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher, concepts)}
+    assert ("paifang", "uses", "qilou") in relations
+    assert not {r for r in relations if r[0] == "api-gateway" and r[1] != "related_to"}  # 网关 is Paifang itself
+    assert {("saga", "alternative_to", "two-phase-commit"), ("two-phase-commit", "alternative_to", "saga")} & relations
+    assert not {r for r in relations if "consul" in (r[0], r[2]) and r[1] != "related_to"}  # said under the condition
+
+
 def test_a_pronoun_and_a_product_own_idea_carry_the_product_as_subject():
     concepts = load_lexicon()
     matcher = ConceptMatcher(concepts)
