@@ -40,13 +40,13 @@ def _glued(text: str, a: Match, b: Match) -> bool:
     """``a`` ends where ``b`` starts, Chinese on both sides ("网关雪崩", "超时重试"): a only qualifies b."""
     return a.end == b.start and bool(_CJK_EDGE.match(text[a.end - 1 : a.end + 1]))
 _NEGATION = re.compile(
-    r"不(?!仅|只|同|断|少|错|久|论|管|但|如)|无法|无需|无须|没|未(?!来)|并非|而非|而是|(?<!不)但|然而|却|反而|否则|除了|"
+    r"(?<!差)不(?!仅|只|同|断|少|错|久|论|管|但|如)|无法|无需|无须|没|未(?!来)|并非|而非|而是|(?<!不)但|然而|却|反而|否则|除了|"
     r"\b(?:not|no|never|cannot|without|instead|but|however|except)\b|n't\b",
     re.I,
 )
 _ROADMAP = re.compile(
-    r"未来|计划|将会|将要|即将|后续(?:将|会|版本|计划)|规划|预计|打算|希望|期望|期待|待支持|尚未|"
-    r"将(?:支持|实现|提供|引入|集成|推出|加入|替代|取代|接入)|正在(?:开发|实现|规划|计划|设计|推进)|"
+    r"未来|计划|将会|将要|即将|后续(?:[^，,。；;]{0,16}?(?:将|会)|版本|计划)|之后(?:的版本)?[^，,。；;]{0,12}?将|规划|预计|打算|希望|期望|期待|待支持|尚未|"
+    r"将(?:默认)?(?:支持|实现|提供|引入|集成|推出|加入|替代|取代|接入|内嵌|内置|使用|采用)|正在(?:开发|实现|规划|计划|设计|推进)|"
     r"有待|roadmap|TODO|coming soon|\bwill\b|\bplan(?:s|ned)?\s+to\b|\bupcoming\b",
     re.I,
 )
@@ -446,7 +446,7 @@ def _read_sentence(text: str, matcher: ConceptMatcher, types: dict[str, str]) ->
 
 # "X 是…的库，它基于 A 构建，具有 B 的特点": after a sentence that says what X is, Chinese drops the subject
 # of the clauses that follow (or says 它/其); they are still about X, until a clause names a new subject.
-_TOPIC_OPENING = re.compile(r"[\s\-*•>\d.、]*(?:而|另外|此外|其中)?\s*")
+_TOPIC_OPENING = re.compile(r"[\s\-*•>\d.、]*(?:[AQ答问]\s*[:：])?\s*(?:而|另外|此外|其中)?\s*")  # "A：" answers in a Q&A
 # ... or a definition list item, "- Thriftgo：Go 实现的 thrift 编译器，支持插件机制": the term is the topic
 _TOPIC_COPULA = re.compile(r"\s*(?:[（(][^）)]{1,40}[）)])?\s*(?:(?:也|其实|本质上|实际上|就|则)?(?:是|作为)(?!否|不是)|[：:](?!\s*$))")
 _TOPIC_CLAUSE = re.compile(r"[^，；;]+")

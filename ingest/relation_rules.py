@@ -425,8 +425,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # "测试模式下 Strayhound 和 goleak 可以互相替代"
         "replace-each-other", "alternative_to", r"<s>(?:与|和|同|跟)<s>",
-        after=r"<s>(?:之间)?<s>(?:[^，,。；;]{0,4}?)(?:可以|能够|能|可)?<s>(?:互相|相互|彼此)(?:替代|替换|取代)",
-        examples=("测试模式下 {Strayhound:library} 和 {goleak:library} 可以互相替代。",),
+        after=r"<s>(?:之间)?<s>(?:[^，,。；;]{0,4}?|[^，,。；;]{1,10}[，,]\s*(?:两者|二者|基本上?|其实|完全)*\s*)(?:可以|能够|能|可)?<s>(?:互相|相互|彼此)(?:替代|替换|取代)",
+        examples=("测试模式下 {Strayhound:library} 和 {goleak:library} 可以互相替代。",
+                  "{Flux:tool} 跟 {Argo CD:tool} 定位差不多，基本可以互相替代。"),
         counter=("{Strayhound:library} 和 {goleak:library} 不能互相替代。",),
     ),
     Rule(
@@ -546,12 +547,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # one of a family's members: "Tallow 是 Wickline 里负责采集的 agent", "Thrumgun 也是 Wickline 家族的一员"
         "member-of", "part_of", r"<adv><be><s>",
-        after=r"<s>(?:生态|家族|体系|工具链|套件|项目|全家桶)?<s>(?:(?:里|中|内|之中|当中)(?:的|负责|专门|用来|用于|做|最)|的一员|配套的|家的)",
+        after=r"<s>(?:生态|家族|体系|工具链|套件|项目|全家桶)?<s>(?:(?:里|中|内|之中|当中)(?:的|负责|专门|用来|用于|做|最)|的一员|配套的|家的|自带的|内置的)",
         sources=COMPONENT, targets=COMPONENT,
         examples=("{Tallow:tool} 是 {Wickline:framework} 里负责采集的 agent。",
                   "{Thrumgun:tool} 也是 {Wickline:framework} 家族的一员，是个压测工具。",
                   "{Embervane:tool} 是 {Wickline:framework} 配套的火焰图查看器。",
-                  "{Shoalmark:platform} 是 {Quillmere:framework} 全家桶里的注册中心。"),
+                  "{Shoalmark:platform} 是 {Quillmere:framework} 全家桶里的注册中心。",
+                  "{brackctl:tool} 是 {Brackwater:framework} 自带的命令行工具，负责脚手架生成。"),
         counter=("{Tallow:tool} 不是 {Wickline:framework} 里的组件。",),
     ),
     Rule(
@@ -789,9 +791,10 @@ RULES: tuple[Rule, ...] = (
         counter=("{etcd:platform} 不提供{服务发现:concept}能力。",),
     ),
     Rule(
-        "ensures", "implements", r"<adv>(?:确保|保证|保障|实现了?)<obj>", before=r"(?:通过|借助|利用|依靠|使用|用)\s*",
+        "ensures", "implements", r"<adv>(?:确保|保证|保障|实现了?|提供了?)<obj>", before=r"(?:通过|借助|利用|依靠|使用|用)\s*",
         sources=SOFTWARE | PROTOCOL, targets=IDEA,
-        examples=("退出时通过 {sync.WaitGroup:library} 确保{优雅退出:pattern}。",),
+        examples=("退出时通过 {sync.WaitGroup:library} 确保{优雅退出:pattern}。",
+                  "Brackwater 通过 {Wickgate:library} 子模块提供{准入 Webhook:concept}支持。"),
         counter=("退出时通过 {sync.WaitGroup:library} 无法确保{优雅退出:pattern}。",),
     ),
     Rule(
@@ -857,6 +860,13 @@ RULES: tuple[Rule, ...] = (
         "works-with", "integrates_with", r"<adv>(?:配合|搭配|结合|联合)(?:使用)?<obj>", sources=COMPONENT, targets=COMPONENT,
         examples=("{Prometheus:tool} 一般配合 {Grafana:tool} 做可视化。",),
         counter=("{Prometheus:tool} 不一定要配合 {Grafana:tool} 使用。",),
+    ),
+    Rule(
+        # "Wickgate 默认和 cert-manager 配合": the partner named before the verb
+        "works-with-partner", "integrates_with", r"<adv>(?:默认|可以|能|一般|通常|会)*<s>(?:和|与|跟|同)<s>",
+        after=r"<s>(?:一起|一同)?<s>(?:配合|搭配|协同|联动)(?!不)", sources=COMPONENT, targets=COMPONENT,
+        examples=("{Wickgate:library} 默认和 {cert-manager:tool} 配合：cert-manager 负责签发和轮换。",),
+        counter=("{Wickgate:library} 不和 {cert-manager:tool} 配合。",),
     ),
     Rule(
         # an IDL is read, not implemented: "hz 支持 Thrift 和 Protobuf 两种 IDL" -> hz uses Thrift
@@ -1131,9 +1141,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         # reads from, queries or subscribes to another product: "Tanlu 会定期查询 Prometheus 中的错误率"
-        "reads-from", "uses", r"<adv>(?:会|可以|能|也能|直接|定期|实时)*<s>(?:读取|查询|订阅|拉取|监听|轮询|消费)了?<obj>",
+        "reads-from", "uses", r"<adv>(?:会|可以|能|也能|直接|定期|实时)*<s>(?:读取|查询|订阅|拉取|监听|轮询|消费|去查)了?<obj>",
         after=r"(?!\s*(?:的|协议|格式))", sources=COMPONENT, targets=COMPONENT,
         examples=("{Tanlu:tool} 会定期查询 {Prometheus:tool} 中新旧两个版本的错误率。",
+                  "观察期里 {Ripplestep:library} 会去查 {Prometheus:platform}，拿用户配置的 PromQL 表达式判断。",
                   "{Ebbwatch:tool} 直接订阅 {MySQL:platform} binlog，而不是轮询 outbox 表。"),
         counter=("{Tanlu:tool} 不会查询 {Prometheus:tool}。",),
     ),
@@ -1179,6 +1190,24 @@ RULES: tuple[Rule, ...] = (
         counter=("{Kratos:framework} 以 {gRPC:protocol} 的方式暴露接口。",),
     ),
     Rule(
+        # "Cairnsync 按照 GitOps 的思路工作": works the way an idea says
+        "follows-idea", "implements", r"<adv>(?:按照|遵循|沿用|践行)<s>", after=r"<s>的?<s>(?:思路|方式|理念|原则|模式|范式)",
+        sources=SOFTWARE | {"platform"}, targets=IDEA,
+        examples=("{Cairnsync:library} 是多集群配置同步组件，它按照 {GitOps:pattern} 的思路工作。",),
+        counter=("{Cairnsync:library} 没有按照 {GitOps:pattern} 的思路工作。",),
+    ),
+    Rule(
+        # a product's own component, command-line tool or language: "Rego 是 OPA 的策略语言", "调和循环是 Operator
+        # 模式的核心" (not its library or engine: "Netpoll 是 Kitex 的网络库" names a product Kitex uses)
+        "owned-part", "part_of", r"<adv><be><s>",
+        after=r"<s>的<s>(?:[^，,。；;的]{0,6}?(?:组件|子模块|模块|命令行工具|命令行|CLI|控制台|语言|子系统|子项目|调度器|控制器)|核心)(?:之一)?<end>",
+        sources=ANY - {"language"}, targets=COMPONENT | IDEA,
+        examples=("{调和循环:concept}（reconcile loop）是 {Operator 模式:pattern}的核心：控制器不断比较期望状态。",
+                  "{Regolith:concept} 是 {OPA:tool} 的策略语言，本质上是一门声明式语言。"),
+        counter=("{Netpoll:library} 是 {Kitex:framework} 的网络库。",
+                 "{调和循环:concept}不是 {Operator 模式:pattern}的核心。"),
+    ),
+    Rule(
         # "Thrumgun 用 HdrHistogram 记录延迟": the instrument of a verb that says what it is used for
         "uses-to", "uses", r"<adv>(?:会|都|也|还|则|就|直接|默认|主要|一般|通常)*<s>用<s>",
         after=r"<s>(?:来|去)?<s>(?:实现|完成|记录|存储|保存|存放|管理|处理|解析|计算|统计|传输|通信|序列化|编码|解码|生成|构建|调度|采集|上报|缓存|加锁|压测|打包|编排|校验|签名|扫描)",
@@ -1198,14 +1227,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # built with another product: "Paifang 网关本身就是用 Qilou 写成的"
         "written-with", "uses", r"<adv>(?:是)?(?:用|使用|基于)<s>",
-        after=r"<s>(?:框架|库)?<s>(?:写成|编写|开发|构建)的?", sources=COMPONENT, targets=SOFTWARE,
+        after=r"<s>(?:框架|库)?<s>(?:写成|编写|开发|构建|写)的?", sources=COMPONENT, targets=SOFTWARE,
         examples=("{Paifang:platform} 网关本身就是用 {Qilou:framework} 写成的。",),
         counter=("{Paifang:platform} 不是用 {Qilou:framework} 写成的。",
                  "{Paifang:platform} 的插件是用 {Lua:language} 编写的。"),
     ),
     Rule(
         "uses", "uses",
-        r"<adv>(?:(?:通过|借助)?(?:使用了?|利用|调用|引入了?)|用到了?|依赖于?|借助于?|通过|依靠|(?:使用|采用|用|依赖|靠)的(?:就|正|也|其实|都)?是"
+        r"<adv>(?:(?:通过|借助)?(?:使用了?|利用|调用|引入了?|内嵌了?)|用到了?|依赖于?|借助于?|通过|依靠|(?:使用|采用|用|依赖|靠)的(?:就|正|也|其实|都)?是"
         r"|(?<=直接)用的|(?:默认|都|统一|一律)走|走的(?:就|也|都)?是)<obj>",
         sources=USER, targets=COMPONENT | PROTOCOL | {"pattern"},
         examples=(
@@ -1217,6 +1246,7 @@ RULES: tuple[Rule, ...] = (
             "{Fennmoor:platform} 默认走{长轮询:pattern}，超时 30s。",
             "{Fennmoor:platform} 的存储直接用的 {etcd:platform}，没有自己造轮子。",
             "{熔断器:pattern}统计错误率靠的是{滑动窗口:pattern}。",
+            "{Nettlecheck:library} 内嵌了 {Open Policy Agent:tool} 的 Go SDK，在进程内直接求值。",
         ),
         counter=(
             "{Hertz:framework} 在这种场景下不使用 {Netpoll:library}，而是使用标准库。",
@@ -1224,6 +1254,7 @@ RULES: tuple[Rule, ...] = (
             "支持 {两阶段提交:pattern}、{TCC:pattern} 等模式，使用 {gRPC:protocol} 通信。",
             "{Kitex:framework} 使用的配置见 https://example.com/{Nacos:platform}/docs 。",
             "{Fennmoor:platform} 默认不走{长轮询:pattern}。",
+            "后续 {Kitex Tool:tool} 将默认内嵌 {Thriftgo:library} SDK，就不再需要单独安装。",
         ),
     ),
     Rule(

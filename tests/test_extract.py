@@ -107,6 +107,9 @@ def test_a_name_that_opens_a_sentence_is_the_subject_of_its_clauses_without_one(
     assert not {r for r in relations if r[0] == "etcd" and r[1] != "related_to"}  # the subject is Etcd's extension
     assert not {r for r in relations if r[0] == "redis" and r[1] != "related_to"}  # 所以 opens a new statement
     assert ("kratos", "uses", "grpc") in relations
+    answer = "Q：为什么不用 Gatekeeper？\n\nA：Kratos 是一个微服务框架。它内嵌了 Consul 的 SDK，在进程内直接发现实例。\n"
+    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(answer), matcher, concepts)}
+    assert ("kratos", "uses", "consul") in relations  # 它 is the subject of the answer's first sentence
 
 
 def test_a_category_after_a_product_names_it_again_and_an_opening_condition_governs_only_its_clause():
