@@ -448,7 +448,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "compared-pair", "alternative_to", r"<s>(?:与|和|同|跟)<s>",
-        after=rf"<s>(?:的|之间的)?<s>(?:[^{_PUNCT}的]{{0,8}}?(?:对比|比较|之争|区别|差异|异同|选型|取舍)|相比|怎么选|如何选择|是两种|是两个|是两类|是两款|二选一)",
+        after=rf"<s>(?:的|之间的)?<s>(?:[^{_PUNCT}的]{{0,8}}?(?:对比|比较|之争|区别|差异|异同|选型|取舍)|相比|怎么选|如何选择|是两[种个类款](?![^，,。；;]{{0,6}}?(?:独立|不同|阶段|层|步骤|部分|环节|概念))|二选一)",
         examples=(
             "{gRPC:protocol} 和 {Thrift:protocol} 的对比见下表。",
             "{Gin:framework}与{Echo:framework}相比，路由性能接近。",
@@ -457,6 +457,7 @@ RULES: tuple[Rule, ...] = (
         counter=(
             "{Gin:framework} 与 {Redis:platform} 的对比没有意义。",
             "{Gin:framework}、{Echo:framework} 与 {Fiber:framework} 的对比见下表。",
+            "在 Menshen 中，{认证:concept}和{鉴权:concept}是两个独立的中间件，可以只用其中一个。",
         ),
     ),
     # ---- "A 是 B 的…" ----
