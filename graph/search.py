@@ -145,8 +145,9 @@ class Searcher:
                 close = difflib.get_close_matches(key, near, n=1, cutoff=0.84)
                 if close:
                     link(self._ascii_keys[close[0]], 0.8)
-        # Only for a query that names no concept the articles mention: one that does says what it is about.
-        described = None if any(cid in self.graph for cid in scores) else self.described(query)
+        # Only for a query that names no known concept: one that does says what it is about, and when the articles
+        # do not mention it ("saga 补偿" over docs without Saga) the closest description would be a guess shown as a match.
+        described = None if scores else self.described(query)
         if described is not None and described not in scores:
             scores[described] = DESCRIBED_SCORE  # a paraphrase: 请求太多时直接拒绝一部分 -> Rate Limiting
         for cid, score in list(scores.items()):

@@ -138,6 +138,24 @@ def test_a_paraphrase_links_the_concept_its_description_matches(kb, query, conce
     assert any(any(w in h.text for w in words) for h in result.hits[:5])
 
 
+def test_a_query_naming_a_concept_the_articles_lack_gets_no_guess_by_description(tmp_path):
+    # "saga 补偿" over documents that never mention Saga: the answer is that they do not, not the concept whose
+    # description happens to be nearest (it was SaaS)
+    from gokg import KnowledgeBase
+    from gokg.graph.search import DESCRIBED_SCORE
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    names = ("TCP", "UDP", "HTTP/2", "gRPC", "Protobuf", "JSON", "Kubernetes", "Docker", "Redis", "MySQL", "Kafka",
+             "etcd", "Consul", "Nacos", "Nginx", "Envoy", "Istio", "Prometheus", "Grafana", "Jaeger", "OpenTelemetry",
+             "zap", "Loki", "pprof", "GORM", "Gin", "Echo", "Kratos", "go-zero", "Sentinel")
+    for i, name in enumerate(names):
+        (docs / f"{i:02d}.md").write_text(f"# {name} 笔记\n\n我们在服务里用了 {name}，{name} 的配置放在仓库里。\n", "utf-8")
+    kb = KnowledgeBase.build([docs], tmp_path / "index", encoder="e5")
+    for query in ("TCC 事务", "saga 补偿"):
+        assert not [c.id for c in kb.search(query).concepts if c.score == DESCRIBED_SCORE], query
+
+
 def test_a_query_that_names_its_concept_gets_no_guess(kb):
     assert all(c.score == 1.0 or c.score <= 0.3 for c in kb.search("Gin 自定义中间件").concepts)
 
