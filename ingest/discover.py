@@ -819,8 +819,8 @@ def _clean_zh(text: str, translated: bool = False) -> str:
     """The term at the end of a Chinese run before a parenthesis: what follows the run's last verb, particle
     or conjunction (the term is their object), kept when it is 2-6 characters and no everyday word.
 
-    >>> _clean_zh("并通过重试预算"), _clean_zh("带抖动的指数退避"), _clean_zh("对象池"), _clean_zh("参与者")
-    ('重试预算', '指数退避', '对象池', '参与者')
+    >>> _clean_zh("并通过重试预算"), _clean_zh("带抖动的指数退避"), _clean_zh("对象池"), _clean_zh("参与者"), _clean_zh("为准")
+    ('重试预算', '指数退避', '对象池', '参与者', '')
     """
     import jieba
 
@@ -836,6 +836,8 @@ def _clean_zh(text: str, translated: bool = False) -> str:
         return ""  # "技术委员会（QTC）": people who make the software, not a concept of it
     if not 2 <= len(text) <= 6 or _everyday_zh(text):
         return ""  # 单位(UCUM): an everyday word glosses the name, it is not a second name of it
+    if len(text) == 2 and text[0] == "为":
+        return ""  # "Git 为准（GitOps）": 为准, 为止, 为例 close a phrase, they name nothing
     return text
 
 
