@@ -149,10 +149,7 @@ def _glossed_twice(text: str, offset: int, term: str) -> bool:
     >>> _glossed_twice(row, row.index("滑动窗口（L"), "滑动窗口"), _glossed_twice(row[12:], 0, "滑动窗口")
     (True, False)
     """
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    line = text[start : end if end >= 0 else len(text)]
-    return len({alias_key(m.group(2)) for m in _GLOSS.finditer(line) if m.group(1).endswith(term)}) > 1
+    return len({alias_key(m.group(2)) for m in _GLOSS.finditer(_line_around(text, offset)) if m.group(1).endswith(term)}) > 1
 
 
 def _expands(acronym: str, expansion: str) -> bool:
@@ -234,9 +231,18 @@ def _type_defined(text: str, end: int) -> str:
     clause = _CLAUSE.match(text, copula.end()) if copula else None
     if not clause:
         return ""
-    head = clause.group().rstrip(" `*”\"").removesuffix("之一")
+    return _head_noun_type(clause.group().rstrip(" `*”\"").removesuffix("之一"))
+
+
+def _head_noun_type(head: str, bare_qi: bool = True) -> str:
+    """The type the head noun ending ``head`` says (its longest cue first): 负载均衡器 -> library, 配置中心 -> platform;
+    a bare 器 counts only with ``bare_qi``, and never in 容器.
+
+    >>> _head_noun_type("一种负载均衡器"), _head_noun_type("一种负载均衡器", bare_qi=False), _head_noun_type("容器")
+    ('library', '', '')
+    """
     for ctype, cues in _DEFINITION_HEADS:
-        if any(head.endswith(cue) and not (cue == "器" and head.endswith("容器")) for cue in cues):
+        if any(head.endswith(cue) and not (cue == "器" and (not bare_qi or head.endswith("容器"))) for cue in cues):
             return ctype
     return ""
 
@@ -253,13 +259,7 @@ def _type_named(text: str, start: int) -> str:
     ('concept', '')
     """
     named = _NAMED.search(text[max(0, start - 16) : start])
-    if not named:
-        return ""
-    head = named.group(1)
-    for ctype, cues in _DEFINITION_HEADS:
-        if any(head.endswith(cue) and cue != "器" for cue in cues):
-            return ctype
-    return ""
+    return _head_noun_type(named.group(1), bare_qi=False) if named else ""
 
 
 def _starts_word(text: str, cue: str) -> bool:

@@ -495,7 +495,7 @@ def _sole_subject(text: str, topic: Match, matches: list[Match]) -> bool:
     clause = _TOPIC_CLAUSE.match(text, topic.end)
     if not clause or clause.end() >= len(text.rstrip("。.!！ ")) or re.match(r"\s*(?:的|之|和|与|及|或|、|等)", text[topic.end :]):
         return False
-    if _NOUN_GOES_ON.match(text, topic.end) and not re.match(r"\s", text[topic.end :]) or _PRODUCT_PART.match(text, topic.end):
+    if _NOUN_GOES_ON.match(text, topic.end) or _PRODUCT_PART.match(text, topic.end):
         return False  # the subject is a longer noun: "幂等账本是…", "Etcd 拓展对…进行了封装"
     return not any(topic.end <= m.start < clause.end() for m in matches)
 

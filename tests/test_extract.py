@@ -36,6 +36,11 @@ def _passages(text: str):
     return make_passages(doc, parse_blocks(text))
 
 
+def _relations(text: str, concepts, matcher=None) -> set[tuple[str, str, str]]:
+    """Every relation extracted from ``text`` as (source, type, target)."""
+    return {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher or ConceptMatcher(concepts), concepts)}
+
+
 def test_discovers_concepts_the_lexicon_does_not_know():
     lexicon = load_lexicon()
     assert ConceptMatcher(lexicon).lookup("Watermill") is None
@@ -84,12 +89,12 @@ def test_clauses_after_a_definition_keep_its_subject_until_a_new_one():
         "go-zero 是一个微服务框架，我们用 Consul 做服务发现。\n\n"
         "middleware 是一种扩展方式，大部分基于 Kitex 的插件都是基于它实现的。\n"
     )
-    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher, concepts)}
+    relations = _relations(text, concepts, matcher)
     assert ("kratos", "uses", "grpc") in relations and ("kratos", "implements", "protobuf") in relations
     assert not {r for r in relations if r[0] == "go-zero" and r[2] == "consul"}  # 我们 is the new subject
     assert not {r for r in relations if "kitex" in (r[0], r[2]) and r[1] != "related_to"}
     item = "- Kratos：Go 微服务框架，支持 gRPC。\n"
-    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(item), matcher, concepts)}
+    relations = _relations(item, concepts, matcher)
     assert ("kratos", "implements", "grpc") in relations  # the term of a definition list is the topic
 
 
@@ -102,13 +107,13 @@ def test_a_name_that_opens_a_sentence_is_the_subject_of_its_clauses_without_one(
         "Redis 不保证送达，所以 Kafka 的重试设置得比较短，作为兜底。\n\n"
         "Kratos 很轻，基于 gRPC 实现传输层。\n"
     )
-    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher, concepts)}
+    relations = _relations(text, concepts, matcher)
     assert ("kratos", "uses", "consul") in relations  # the second clause has no subject of its own
     assert not {r for r in relations if r[0] == "etcd" and r[1] != "related_to"}  # the subject is Etcd's extension
     assert not {r for r in relations if r[0] == "redis" and r[1] != "related_to"}  # 所以 opens a new statement
     assert ("kratos", "uses", "grpc") in relations
     answer = "Q：为什么不用 Gatekeeper？\n\nA：Kratos 是一个微服务框架。它内嵌了 Consul 的 SDK，在进程内直接发现实例。\n"
-    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(answer), matcher, concepts)}
+    relations = _relations(answer, concepts, matcher)
     assert ("kratos", "uses", "consul") in relations  # 它 is the subject of the answer's first sentence
 
 
@@ -123,7 +128,7 @@ def test_a_category_after_a_product_names_it_again_and_an_opening_condition_gove
         "如果业务能接受最终一致（比如下单），Saga 是 2PC 的一种替代方案。\n\n"
         "如果 Paifang 能直接对接 Consul，就省事了。\n"
     )
-    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher, concepts)}
+    relations = _relations(text, concepts, matcher)
     assert ("paifang", "uses", "qilou") in relations
     assert not {r for r in relations if r[0] == "api-gateway" and r[1] != "related_to"}  # 网关 is Paifang itself
     assert {("saga", "alternative_to", "two-phase-commit"), ("two-phase-commit", "alternative_to", "saga")} & relations
@@ -143,7 +148,7 @@ def test_a_pronoun_and_a_product_own_idea_carry_the_product_as_subject():
         "- **驱动**：MySQL 使用 go-sql-driver/mysql。\n\n"
         "Nacos 既是注册中心又是配置中心。\n"
     )
-    relations = {(r.source, r.type, r.target) for r in extract_relations(_passages(text), matcher, concepts)}
+    relations = _relations(text, concepts, matcher)
     assert ("go-zero", "uses", "p2c") in relations  # what go-zero's load balancing uses, go-zero uses
     assert ("kratos", "uses", "grpc") in relations  # 它 is the subject of the sentence before
     assert ("kitex", "uses", "exponential-backoff") not in relations  # another 重试 uses it, in another clause
