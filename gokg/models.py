@@ -87,6 +87,7 @@ class Concept:
     description: str = ""
     discovered: bool = False
     hints: tuple[tuple[str, str], ...] = ()  # curated (relation, concept id) pairs for query understanding
+    bare: tuple[str, ...] = ()  # aliases that name it only standing alone: "调度器", not "任务调度器" or "Weirgate 调度器"
 
 
 @dataclass(frozen=True)

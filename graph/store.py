@@ -226,7 +226,7 @@ def concept_from_row(row: dict) -> Concept:
     return Concept(
         id=row["id"], name=row["name"], type=row["type"], aliases=tuple(row["aliases"]),
         description=row.get("description", ""), discovered=row.get("discovered", False),
-        hints=tuple(tuple(h) for h in row.get("hints", ())),
+        hints=tuple(tuple(h) for h in row.get("hints", ())), bare=tuple(row.get("bare", ())),
     )
 
 

@@ -18,7 +18,7 @@ from itertools import combinations
 
 from gokg.models import Concept, Evidence, Mention, Passage, Relation
 from gokg.text import LINK, link_text
-from .lexicon import URL, ConceptMatcher, Match
+from .lexicon import URL, ConceptMatcher, Match, modified as _modified
 from .normalize import camel_parts
 from .relation_rules import AGENTS, COMPONENT, IDEA, SYMMETRIC, Rule, allowed, resolve, rules_for
 from .structure import parse_blocks, split_cells
@@ -645,10 +645,18 @@ def _pair_edges(
             if rule.after_re and (not tail or (not rule.negated and _NEGATION.search(said))):
                 continue
             sources, targets = ([left[-1]], targets[:1]) if rule.adjacent else (left, targets)
-            edges = [e for a in sources for b in targets if (e := resolve(rule, a.concept_id, b.concept_id, types))]
+            edges = [e for a in sources for b in targets if (e := resolve(rule, a.concept_id, b.concept_id, types))
+                     and not _kind_of_more(text, e, a, b)]
             if edges:
                 yield from edges
                 return
+
+
+def _kind_of_more(text: str, edge: tuple[str, str, str], a: Match, b: Match) -> bool:
+    """An is_a whose subject is the head of a longer name ("块缓存是一个分片的 LRU"): the longer name is the
+    kind, not the concept its head names, so the edge would make a whole concept a kind of something."""
+    subject = a if edge[0] == a.concept_id else b
+    return edge[1] == "is_a" and "\u4e00" <= subject.surface[:1] <= "\u9fff" and _modified(text, subject.start)
 
 
 # What may stand between the start of a list item and its name: "如 Kafka", "、“RabbitMQ”", "和 **NATS**".
@@ -678,7 +686,7 @@ def _span_edges(text: str, matches: list[Match], types: dict[str, str]) -> Itera
                 for member in second:
                     pair = (head.concept_id, member.concept_id)
                     edge = None if pair in done else resolve(rule, *pair, types)
-                    if edge:
+                    if edge and not _kind_of_more(text, edge, head, member):
                         done.add(pair)
                         yield edge
 

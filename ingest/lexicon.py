@@ -96,7 +96,9 @@ def parse_lexicon(text: str, origin: str, known: frozenset[str] = frozenset()) -
         name, ctype, aliases = cells[0].strip(), cells[1].strip(), cells[2]
         if ctype not in CONCEPT_TYPES:
             raise InputError(f"{origin}:{number}: type={ctype!r}, must be one of {', '.join(CONCEPT_TYPES)}")
-        names = tuple(dict.fromkeys([name, *[a.strip() for a in aliases.split("|") if a.strip()]]))
+        cells_aliases = [a.strip() for a in aliases.split("|") if a.strip()]
+        bare = tuple(a[1:] for a in cells_aliases if a.startswith("~"))  # "~调度器": a name only standing alone
+        names = tuple(dict.fromkeys([name, *[a.lstrip("~") for a in cells_aliases]]))
         for alias in names:
             key = _case_key(alias)
             if owners.get(key, name) != name:
@@ -110,7 +112,7 @@ def parse_lexicon(text: str, origin: str, known: frozenset[str] = frozenset()) -
                 raise InputError(f"{origin}:{number}: hint {hint!r} must be relation:Target, relation one of {', '.join(RELATION_TYPES)}")
             hints.append((relation, concept_id(target), number))
         concepts.append(Concept(id=concept_id(name), name=name, type=ctype, aliases=names, description=description,
-                                hints=tuple((r, t) for r, t, _ in hints)))
+                                hints=tuple((r, t) for r, t, _ in hints), bare=bare))
         for _, target, line in hints:
             pending.append((target, line))
     ids = {c.id for c in concepts} | known  # a user's hints may name built-in concepts
@@ -127,6 +129,24 @@ def _case_sensitive(alias: str) -> bool:
 
 def _case_key(alias: str) -> str:
     return alias if _case_sensitive(alias) else normalize(alias)
+
+
+# Characters that may stand before a bare alias without making it the head of a longer name.
+_FUNCTION_CHARS = set("的是了和与跟及或在把被由从对就即里中个种这那其该各每用给向让为也都还再又而并且之")
+
+
+def modified(text: str, start: int) -> bool:
+    """Whether a modifier is glued to the name starting at ``start``: "任务调度器", "Weirgate 调度器" name other things.
+
+    >>> [modified(t, t.index("调度器")) for t in ("延迟任务调度器", "Weirgate 调度器", "GC、调度器", "靠的就是调度器", "调度器")]
+    [True, True, False, False, False]
+    """
+    before = text[max(0, start - 2) : start]
+    if before[-1:].isascii() and before[-1:].isalpha():
+        return True
+    if before[-1:] == " " and before[:1].isascii() and before[:1].isalpha():
+        return True
+    return bool(before) and "\u4e00" <= before[-1] <= "\u9fff" and before[-1] not in _FUNCTION_CHARS
 
 
 @dataclass(frozen=True)
@@ -154,7 +174,7 @@ class ConceptMatcher:
             for alias in concept.aliases or (concept.name,):
                 self._by_key.setdefault(alias_key(alias), concept.id)
                 for variant in {alias, re.sub(r"(?<=[A-Za-z0-9])\s+(?=[\u4e00-\u9fff])", "", alias)}:
-                    entries.setdefault(normalize(variant), []).append((concept.id, variant))
+                    entries.setdefault(normalize(variant), []).append((concept.id, variant, alias in concept.bare))
         for key, owners in entries.items():
             self._automaton.add_word(key, (len(key), owners))
         if entries:
@@ -177,8 +197,8 @@ class ConceptMatcher:
                 continue
             if _WORD.match(surface[-1]) and end < len(text) and _WORD.match(text[end]):
                 continue
-            for cid, alias in owners:
-                if not _case_sensitive(alias) or surface == alias:
+            for cid, alias, bare in owners:
+                if (not _case_sensitive(alias) or surface == alias) and not (bare and modified(text, start)):
                     candidates.append(Match(start, end, cid, surface))
                     break
         urls = [m.span() for m in _NOT_MENTIONS.finditer(text)] if "://" in text or "](" in text or "www." in folded else []

@@ -989,8 +989,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "instead-of", "alternative_to", r"<s>(?:而不是|而非|而不用|而不选择|rather than|instead of)<s>", negated=True,
+        # "更接近 A 而不是 B" says what a third thing resembles, not that A and B replace each other
+        before=r"(?<!接近)(?<!接近 )(?<!像)(?<!像 )(?<!类似)(?<!类似 )(?<!类似于)(?<!类似于 )",
         examples=("这里选择 {Nacos:platform} 而不是 {Eureka:platform}。",),
-        counter=("这里选择 {Nacos:platform} 而不是 {gRPC:protocol}。",),
+        counter=("这里选择 {Nacos:platform} 而不是 {gRPC:protocol}。",
+                 "它的存储布局更接近 {LevelDB:library} 而不是 {BadgerDB:library}。"),
     ),
     Rule(
         "versus-en", "alternative_to", r"\s*(?:compared\s+(?:to|with)|is\s+an\s+alternative\s+to|replaces|instead\s+of)\s+(?:the\s+)?",

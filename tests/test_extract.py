@@ -182,6 +182,15 @@ def test_a_cue_reaches_the_head_a_glued_name_qualifies():
     assert not {r for r in relations if "api-gateway" in (r[0], r[2])}
 
 
+def test_a_resemblance_and_a_longer_name_give_no_typed_edge():
+    concepts = load_lexicon()
+    text = ("它的存储结构更接近 LevelDB 而不是 BadgerDB。\n\n"  # says what a third thing resembles
+            "块缓存是一个分片的 LRU，每个分片一把锁。\n\n"  # the block cache is an LRU, not caching as a whole
+            "我们最后选择 LevelDB 而不是 BadgerDB。\n")
+    typed = {r for r in _relations(text, concepts) if r[1] != "related_to"}
+    assert typed == {("leveldb", "alternative_to", "badgerdb")} or typed == {("badgerdb", "alternative_to", "leveldb")}
+
+
 def test_definition_sentences():
     concepts = load_lexicon()
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"

@@ -61,3 +61,19 @@ def test_hints_name_real_concepts(tmp_path):
     path.write_text("A\tconcept\ta1\t\tsolves:Nothing Here\n", "utf-8")
     with pytest.raises(InputError, match="lex.tsv:1: hint names 'nothing-here'"):
         load_lexicon(path)
+
+
+def test_a_bare_alias_is_no_mention_as_the_head_of_a_longer_name(matcher, tmp_path):
+    # 调度器 alone is Go's scheduler; a delayed-task scheduler or a product's scheduler is another thing
+    def found(text):
+        return [m.concept_id for m in matcher.find(text)]
+
+    assert found("GMP 之外，调度器的 P 也管本地队列") == ["gmp-scheduler", "gmp-scheduler"]
+    assert "gmp-scheduler" not in found("Netpoll 核心是 Reactor 事件监听调度器")
+    assert found("Weirgate 调度器负责数据迁移") == []
+    path = tmp_path / "lex.tsv"
+    path.write_text("Shard Router\tconcept\tShard Router|~路由器\n", "utf-8")
+    router = next(c for c in load_lexicon(path) if c.name == "Shard Router")
+    assert router.bare == ("路由器",) and "路由器" in router.aliases
+    mine = ConceptMatcher([router])
+    assert [m.surface for m in mine.find("路由器把请求转给分片；家用无线路由器不是它")] == ["路由器"]
