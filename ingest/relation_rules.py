@@ -195,7 +195,14 @@ def resolve(rule: Rule, first: str, second: str, types: Mapping[str, str]) -> tu
         return None
     if rule.relation == "part_of" and s in COMPONENT and t in IDEA:
         return None  # a product is not a piece of an idea: "Kratos 的熔断组件" is not Kratos part_of 熔断
+    if rule.relation == "implements" and _MECHANISM.search(target) and allowed("uses", source, target, types):
+        return source, "uses", target  # "Zhamen 采用令牌桶算法": the algorithm is how it works, not what it provides
     return source, rule.relation, target
+
+
+# Concept ids (slugs of names) whose head is an algorithm or a data structure: a means a component works by.
+_MECHANISM = re.compile(r"(?:^|-)(?:bucket|hashing|backoff|window|tree|list|filter|polling|lru|lfu|tinylfu|p2c)$"
+                        r"|(?:算法|哈希|桶|窗口|退避|树|轮询|跳表|过滤器)$")
 
 
 def allowed(relation: str, source: str, target: str, types: Mapping[str, str]) -> bool:

@@ -191,6 +191,13 @@ def test_a_resemblance_and_a_longer_name_give_no_typed_edge():
     assert typed == {("leveldb", "alternative_to", "badgerdb")} or typed == {("badgerdb", "alternative_to", "leveldb")}
 
 
+def test_a_component_uses_the_algorithm_it_works_by_and_implements_the_capability():
+    concepts = load_lexicon()
+    text = "Sentinel 采用令牌桶算法。\n\nSentinel 实现了熔断。\n"
+    typed = {r for r in _relations(text, concepts) if r[1] != "related_to"}
+    assert typed == {("sentinel", "uses", "token-bucket"), ("sentinel", "implements", "circuit-breaker")}
+
+
 def test_definition_sentences():
     concepts = load_lexicon()
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"
