@@ -47,7 +47,23 @@ _GENERIC_ZH = re.compile(r"^(高|易|非|低|可|深度|跳出|核心|整体|基
 _CUE_WORD_FREQ = 100  # jieba count above which a cue's first characters are an everyday word's (包括, 库存)
 _COMMON_ZH_FREQ = 2000  # jieba dictionary count above which a word is everyday Chinese (因此, 内部, 消息)
 # A Chinese phrase with a verb or particle inside is a sentence fragment (完全解决了秒杀架构), not a term.
-_FRAGMENT_ZH = re.compile(r"[了的是在和与把被将让使对从向就都也还又很更最能会可要个于得些其]|同时|整个|可以|支持|通过|进行|解决|选择|不同")
+_FUNCTION_ZH = set("了的是在和与把被将让使对从向就都也还又很更最能会可要个于得些其")
+_FRAGMENT_WORDS = re.compile(r"同时|整个|可以|支持|通过|进行|解决|选择|不同")
+
+
+def _fragment_zh(phrase: str) -> bool:
+    """A Chinese phrase with a verb or particle inside is a sentence fragment (完全解决了秒杀架构), not a term;
+    a function character inside a rare word is not one (会话序号, 在线租约), inside an everyday word it still
+    marks a topic rather than a term (性能表现, 治理能力).
+
+    >>> [_fragment_zh(t) for t in ("完全解决了秒杀架构", "会话序号", "在线租约", "可扩展", "消息的顺序", "性能表现")]
+    [True, False, False, True, True, True]
+    """
+    import jieba
+
+    return bool(_FRAGMENT_WORDS.search(phrase)) or any(
+        (len(word) == 1 or _jieba_count(word) >= _COMMON_ZH_FREQ) and set(word) & _FUNCTION_ZH
+        for word in jieba.lcut(phrase))
 _TYPE_CUES = (
     ("framework", ("框架", "framework")),
     ("tool", ("工具", "命令", "CLI", "脚手架", "tool")),
@@ -188,7 +204,7 @@ def _type_after(text: str, end: int, default: str) -> str:
     rest = following[acronym.end() :] if acronym else following
     for length in range(0, 4):
         modifier, head = rest[:length], rest[length:]
-        if length and (not _ZH_ONLY.match(modifier) or _FRAGMENT_ZH.search(modifier) or _NOT_A_MODIFIER.search(modifier)):
+        if length and (not _ZH_ONLY.match(modifier) or _fragment_zh(modifier) or _NOT_A_MODIFIER.search(modifier)):
             break  # "支持的协议", "默认协议": a verb phrase or a determiner, the cue is not the name's kind
         for ctype, cues in _TYPE_CUES:
             cue = next((cue for cue in cues if head.startswith(cue) and not _starts_word(head, cue)), None)
@@ -453,7 +469,7 @@ def discover_concepts(
                     kind[key][peer] += 0.6  # "Kitex、Hertz、Volo": named beside frameworks, likely one too
             for match in _ZH_PHRASE.finditer(text):
                 phrase = _head_term(match.group(1))
-                if not phrase or known(phrase) or matcher.find(phrase) or _GENERIC_ZH.match(phrase) or _FRAGMENT_ZH.search(phrase[:-2]):
+                if not phrase or known(phrase) or matcher.find(phrase) or _GENERIC_ZH.match(phrase) or _fragment_zh(phrase[:-2]):
                     continue
                 key = alias_key(phrase)
                 seen_in[key].add(passage.id)
@@ -641,7 +657,7 @@ def _chinese_term(term: str, matcher: ConceptMatcher) -> bool:
     an everyday word of general Chinese, and no known concept inside it (服务发现实践 is not a new concept)."""
     import jieba
 
-    if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", term) or _GENERIC_ZH.match(term) or _FRAGMENT_ZH.search(term):
+    if not re.fullmatch(r"[\u4e00-\u9fff]{2,8}", term) or _GENERIC_ZH.match(term) or _fragment_zh(term):
         return False
     if _SECTION_WORD.search(term) or matcher.find(term):
         return False

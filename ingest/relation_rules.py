@@ -725,14 +725,16 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "measures", "measures",
-        r"<adv>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集|统计|压测|评测|追踪和比较|比较|测出(?:来)?的|衡量)了?<obj>",
+        # not "检测到 B 出现空洞": what is noticed happening to B, an event, not a measure of B
+        r"<adv>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集|统计|压测|评测|追踪和比较|比较|测出(?:来)?的|衡量)了?(?!到)<obj>",
         examples=(
             "{pprof:tool} 可以快速定位{goroutine 泄漏:concept}。",
             "{Prometheus:tool} 负责采集服务的{延迟分位数:concept}。",
             "换句话说，{Thrumgun:tool} 测出来的{尾延迟:concept}包含了排队时间。",
             "{Liaowang:library} 用这个直方图衡量{尾延迟:concept}。",
         ),
-        counter=("{pprof:tool} 不能直接定位{死锁:concept}。",),
+        counter=("{pprof:tool} 不能直接定位{死锁:concept}。",
+                 "当 {seqkeeper:library} 检测到{会话序号:concept}出现空洞时，投递暂停。"),
     ),
     Rule(
         "measures-en", "measures", r"\s*(?:measures|monitors|profiles|detects|tracks)\s+(?:the\s+)?",

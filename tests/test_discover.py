@@ -478,3 +478,41 @@ def test_a_control_plane_an_abbreviated_protocol_and_a_named_algorithm_get_their
 def test_a_term_glossed_two_ways_in_one_table_row_is_not_translated():
     _, found = discover_concepts(_passages(NAMED, "n.md"), load_lexicon())
     assert not any("计数窗口" in c.aliases and "Dunlinlist" in c.aliases for c in found)
+
+
+SEQUENCED = """# 投递设计
+
+## 会话序号
+
+- **会话序号**：每个会话一个单调递增的序列，由路由层分配。
+
+路由层先分配会话序号，再写投递日志。
+
+## 去重
+
+客户端按会话序号去重。
+
+## 补拉
+
+发现会话序号有空洞就补拉。
+
+## 性能表现
+
+- **性能表现**：压测结果见下文。
+
+## 压测
+
+性能表现良好。
+
+## 结论
+
+性能表现稳定，也符合预期。
+"""
+
+
+def test_a_chinese_term_with_a_function_character_inside_a_word_is_a_concept():
+    # 会 and 在 are particles on their own, not inside 会话 or 在线; inside an everyday word (性能) a topic stays out
+    _, found = discover_concepts(_passages(SEQUENCED, "s.md"), load_lexicon())
+    names = {alias for c in found for alias in (c.name, *c.aliases)}
+    assert "会话序号" in names
+    assert "性能表现" not in names
