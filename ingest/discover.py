@@ -370,8 +370,9 @@ def discover_concepts(
                 learnt[zh_id].append(term)
             if not zh_id and re.fullmatch(r"[a-z][a-z0-9]*", en) and any(m.end == len(zh) for m in matcher.find(zh)):
                 continue  # "设置请求重试(callopt)": a known idea annotated with the package that configures it
-            if not zh_id and not en_id and re.fullmatch(r"[a-z]+", en) and _zipf(en) >= 3.0:
-                continue  # "灯芯（wick）": an everyday word translated, not a second name
+            if not zh_id and not en_id and re.fullmatch(r"[a-z]+", en) and _zipf(en) >= 3.0 and not (
+                    len(term) >= 4 and sum(term in p.text for p in passages) >= 3):
+                continue  # "灯芯（wick）": an everyday word translates a name; "心跳保活（heartbeat）", a term the corpus keeps using
             if zh_id and not en_id and len(en) >= 3:
                 learnt[zh_id].append(en)
             elif en_id and not zh_id and term:
@@ -827,7 +828,8 @@ _BEFORE_TERM = frozenset(
     """通过 使用 采用 基于 利用 引入 实现 支持 提供 包括 包含 以及 一个 一种 一款 这个 这种 的 了 并 和 与 及 或 在 对 把 将
     被 是 即 如 为 用 以 从 向 由 叫 称为 称作 也 都 还 就 即为 叫做 所谓 称之为
     形成 产生 造成 导致 引发 出现 发生 避免 防止 解决 触发 遇到 转入 进入 放入 写入 存入 交给 交由 经过 调用 依赖 借助
-    依靠 结合 配合 搭配 接入 对接 集成 封装 开启 启用 选择 选用 遵循 需要 涉及 处理 配置 设置 构建 加上 加入""".split()
+    依靠 结合 配合 搭配 接入 对接 集成 封装 开启 启用 选择 选用 遵循 需要 涉及 处理 配置 设置 构建 加上 加入
+    就是 即是 正是 便是 也是 都是 一场 一套 一类 一条 一份 一层 一项 一组""".split()
 )
 
 
@@ -837,6 +839,8 @@ def _clean_zh(text: str, translated: bool = False) -> str:
 
     >>> _clean_zh("并通过重试预算"), _clean_zh("带抖动的指数退避"), _clean_zh("对象池"), _clean_zh("参与者"), _clean_zh("为准")
     ('重试预算', '指数退避', '对象池', '参与者', '')
+    >>> _clean_zh("抖就是一场重连风暴")
+    '重连风暴'
     """
     import jieba
 

@@ -516,3 +516,28 @@ def test_a_chinese_term_with_a_function_character_inside_a_word_is_a_concept():
     names = {alias for c in found for alias in (c.name, *c.aliases)}
     assert "会话序号" in names
     assert "性能表现" not in names
+
+
+STORM = """# 断线重连
+
+客户端重连要用指数退避加随机抖动，否则网络一抖就是一场重连风暴（reconnect storm）。
+
+## 复盘
+
+那次重连风暴把网关打挂了。
+
+## 预防
+
+排空时分散断开，可以避免重连风暴。
+
+## 名词
+
+这个库叫灯芯（wick），只在这里提一次。
+"""
+
+
+def test_a_term_after_a_measure_word_is_paired_and_an_everyday_gloss_of_a_recurring_term_is_kept():
+    _, found = discover_concepts(_passages(STORM, "r.md"), load_lexicon())
+    by_alias = {alias: c for c in found for alias in c.aliases}
+    assert by_alias["重连风暴"] is by_alias["reconnect storm"]  # 一场 counts a storm, it is not part of the term
+    assert "wick" not in by_alias and "灯芯" not in by_alias  # an everyday word glossing a name said once
