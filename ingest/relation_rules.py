@@ -470,9 +470,10 @@ RULES: tuple[Rule, ...] = (
     # ---- "A 是 B 的…" ----
     Rule(
         "implementation-of", "implements", r"<adv><be><s>",
-        after=r"<s>(?:协议|模式|规范|标准|算法)?<s>(?:的|在)<s>[^，,。；;]{0,8}?实现",
+        after=r"<s>(?:协议|模式|规范|标准|算法|服务端|客户端|服务器)?<s>(?:的|在)<s>[^，,。；;]{0,8}?实现",
         sources=COMPONENT | PROTOCOL, targets=IDEA | PROTOCOL,
-        examples=("{sarama:library} 是 {Kafka 协议:protocol}的纯 Go 实现。",),
+        examples=("{sarama:library} 是 {Kafka 协议:protocol}的纯 Go 实现。",
+                  "{Berthgate:library} 是 {TFP:protocol} 服务端的参考实现。"),
         counter=("{sarama:library} 不是 {Kafka 协议:protocol}的官方实现。",),
     ),
     Rule(
@@ -1183,6 +1184,73 @@ RULES: tuple[Rule, ...] = (
         after=r"<s>(?:中|里|内|上|之中)?", sources=COMPONENT, targets=COMPONENT,
         examples=("{Ebbwatch:tool} 的位点存储在 {Shalestore:library} 中，而不是 MySQL 或 etcd。",),
         counter=("{Ebbwatch:tool} 的位点没有存储在 {Shalestore:library} 中。",),
+    ),
+    Rule(
+        # "这就是 Sluiceway 实现的至少一次投递": what a product implements, named after it
+        "implemented-idea", "implements", r"<adv>(?:所)?实现的<s>",
+        after=r"(?!\s*(?:客户端|服务端|库|框架|插件|扩展|版本|代码|接口|方法|函数))", sources=SOFTWARE, targets=IDEA | PROTOCOL,
+        examples=("这就是 {Sluiceway:library} 实现的{至少一次投递=At-least-once:concept}：消息可能重复。",),
+        counter=("这不是 {Sluiceway:library} 实现的{至少一次投递=At-least-once:concept}。",
+                 "{Kitex:framework} 实现的 {gRPC:protocol} 客户端性能更好。"),
+    ),
+    Rule(
+        # a part of a product is built on another: "TFP 的负载统一采用 Protobuf 编码", "Kelpstore 的底层存储引擎是
+        # Pebble" (not "A 的吞吐是 B 的 2 倍", "A 的替代品是 B")
+        "part-uses", "uses",
+        rf"<s>的<s>(?![^{_PUNCT}]{{0,6}}?(?:替代|竞品|对手|前身|继任|上游|下游|用户|客户|作者|团队|缺点|优点|区别|差异|对比|兼容|替换|选型|名字|名称|版本))"
+        rf"[^{_PUNCT}的被把给让了是由]{{1,8}}?<s>(?:之间)?<s>(?:都|均|统一|全部|默认|也|直接)*<s>(?:是|采用|使用|用的是|依赖|基于|通过|走)<s>",
+        after=r"(?!\s*的)", sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL,
+        examples=("{TFP:protocol} 的负载统一采用 {Protobuf:protocol} 编码，新旧客户端可以互相兼容。",
+                  "{Kelpstore:library} 的底层存储引擎是 {Pebble:library}，这是一个 LSM-tree 键值存储。",
+                  "{Tidewire:framework} 的组件之间统一通过 {gRPC:protocol} 调用。"),
+        counter=("{Redis:platform} 的替代品是 {KeyDB:platform}。",
+                 "{TFP:protocol} 的负载没有采用 {Protobuf:protocol} 编码。",
+                 "{Hertz:framework} 的吞吐大约是 {Gin:framework} 的一半。"),
+    ),
+    Rule(
+        # "Sluiceway 的会话序号由 seqkeeper 分配": a part of a product is made by another
+        "part-made-by", "uses",
+        rf"<s>的<s>[^{_PUNCT}的被把给让了是由]{{1,8}}?<s>(?:都|均|统一|全部|默认|也)*<s>由<s>",
+        after=r"<s>(?:负责)?<s>(?:分配|生成|维护|完成|提供|处理|计算|管理|存储|保存|持久化|签发)",
+        sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL,
+        examples=("{Sluiceway:library} 的会话序号由 {seqkeeper:library} 分配。",),
+        counter=("{Sluiceway:library} 的会话序号不由 {seqkeeper:library} 分配。",
+                 "{Sluiceway:library} 的会话序号由 {seqkeeper:library}。"),
+    ),
+    Rule(
+        # "Wherry SDK 会按指数退避重连": the mechanism a product acts by
+        "acts-by", "uses", r"<adv>(?:会|都|默认|总是|则|也|就)*<s>(?:按|按照|依照|依据)<s>",
+        after=r"<s>(?:的?(?:方式|策略|算法|规则))?<s>(?:来|去)?<s>(?:重连|重试|重投|退避|淘汰|分片|路由|选主|限流|调度|分配|扩容|采样|刷新|回收|合并|压缩|同步|等待)",
+        sources=COMPONENT, targets=IDEA,
+        examples=("断线后 {Wherry SDK:library} 会按{指数退避=Exponential Backoff:pattern}重连。",),
+        counter=("断线后 {Wherry SDK:library} 不会按{指数退避=Exponential Backoff:pattern}重连。",
+                 "{Wherry SDK:library} 按{会话:concept}展示消息。"),
+    ),
+    Rule(
+        # "用 berthbench 对 Berthgate 做一次容量评估", "用 pprof 抓了 Berthgate 的 CPU profile"
+        "measured-with", "measures", r"<s>(?:对|给|抓了?|采了?)<s>", before=r"(?:用|使用|借助|通过)\s*",
+        after=r"<s>(?:(?:做|进行)了?<s>[^，,。；;]{0,8}?(?:评估|压测|测试|分析|剖析|诊断|测量|基准测试|profiling|benchmark)|的?[^，,。；;]{0,12}?(?:profile|火焰图|trace|堆栈|快照))",
+        sources=frozenset({"tool", "library"}), targets=COMPONENT,
+        examples=("上线前请用 {berthbench:tool} 对 {Berthgate:library} 做一次容量评估。",
+                  "事后我们用 {pprof:tool} 抓了 {Berthgate:library} 在事故时段的 CPU profile。"),
+        counter=("上线前不用 {berthbench:tool} 对 {Berthgate:library} 做容量评估。",
+                 "我们用 {Helm:tool} 对 {Berthgate:library} 做部署。"),
+    ),
+    Rule(
+        # "背压机制正是为慢消费者问题准备的": what an idea was made for
+        "made-for", "solves", r"<s>(?:机制|模式|算法|策略)?<s>(?:正是|就是|专门|正)?<s>为(?:了)?<s>",
+        after=r"<s>(?:问题|场景)?<s>(?:而)?(?:准备|设计|而生)",
+        sources=IDEA | COMPONENT, targets=IDEA,
+        examples=("{背压=Backpressure:concept}机制正是为{慢消费者=Slow Consumer:concept}问题准备的。",),
+        counter=("{背压=Backpressure:concept}机制不是为{慢消费者=Slow Consumer:concept}问题准备的。",),
+    ),
+    Rule(
+        # "Tidewire 的所有组件都暴露 Prometheus 指标": metrics in another product's format
+        "exposes-metrics", "integrates_with",
+        rf"<adv>(?:的[^{_PUNCT}的]{{1,6}}?)?(?:都|会|均|默认|也)*<s>(?:暴露|导出|上报|输出)了?<s>",
+        after=r"<s>(?:格式的?)?<s>(?:指标|metrics)", sources=COMPONENT, targets=COMPONENT,
+        examples=("{Tidewire:framework} 的所有组件都暴露 {Prometheus:tool} 指标。",),
+        counter=("{Tidewire:framework} 的组件不暴露 {Prometheus:tool} 指标。",),
     ),
     Rule(
         # "Kong 的数据面运行在 Nginx 之上", "Paifang 运行在 Kubernetes 上"
