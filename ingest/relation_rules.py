@@ -224,7 +224,7 @@ def rules_for(where: str) -> tuple[Rule, ...]:
 _FOLLOW_SOLVE = r"<s>(?:来|去)?<s>(?:解决|避免|防止|缓解|应对|规避|消除|杜绝)"
 _FOLLOW_MEASURE = r"<s>(?:来|去)?<s>(?:监控|度量|测量|观测|分析|定位|排查|检测|诊断|剖析|采集)"
 _INSTRUMENT = r"(?:通过|使用|借助|利用|依靠|采用|用)"
-_PART_NOUN = r"(?:一部分|组成部分|子项目|子模块|子系统|核心组件|组件|模块|插件|扩展)"
+_PART_NOUN = r"(?:一部分|组成部分|子项目|子模块|子系统|核心组件|组件|模块|插件|扩展|持久化层|存储层|接入层|网关层|控制面|数据面)"
 
 # Order matters: the first row whose cue and types fit wins, so rows with a closing word after B ("…来解决",
 # "…的一部分") and narrow types come before the bare verbs, and the bare verbs before the weakest cues.
@@ -536,6 +536,7 @@ RULES: tuple[Rule, ...] = (
             "其中 {registry-etcd:library} 是 {corvex-contrib:library} 中使用最广泛的插件。",
             "{Saga 编排器=Saga Orchestrator:concept}是 {Knotwell:framework} 服务端的核心模块。",
             "{死信处理器=DLQ Handler:concept}是 {Mistlark:library} 的一个子模块。",
+            "{Kelpstore:library} 作为 {Tidewire:framework} 的持久化层，负责保存消息。",
             "{写屏障:concept}（write barrier）是 {GC:concept} 在并发标记阶段的配套机制。",
         ),
         counter=(
@@ -556,13 +557,14 @@ RULES: tuple[Rule, ...] = (
     Rule(
         # one of a family's members: "Tallow 是 Wickline 里负责采集的 agent", "Thrumgun 也是 Wickline 家族的一员"
         "member-of", "part_of", r"<adv><be><s>",
-        after=r"<s>(?:生态|家族|体系|工具链|套件|项目|全家桶)?<s>(?:(?:里|中|内|之中|当中)(?:的|负责|专门|用来|用于|做|最)|的一员|配套的|家的|自带的|内置的)",
+        after=r"<s>(?:生态|家族|体系|工具链|套件|项目|全家桶)?<s>(?:(?:里|中|内|之中|当中)(?:的|负责|专门|用来|用于|做|最|唯一)|的一员|配套的|家的|自带的|内置的)",
         sources=COMPONENT, targets=COMPONENT,
         examples=("{Tallow:tool} 是 {Wickline:framework} 里负责采集的 agent。",
                   "{Thrumgun:tool} 也是 {Wickline:framework} 家族的一员，是个压测工具。",
                   "{Embervane:tool} 是 {Wickline:framework} 配套的火焰图查看器。",
                   "{Shoalmark:platform} 是 {Quillmere:framework} 全家桶里的注册中心。",
-                  "{brackctl:tool} 是 {Brackwater:framework} 自带的命令行工具，负责脚手架生成。"),
+                  "{brackctl:tool} 是 {Brackwater:framework} 自带的命令行工具，负责脚手架生成。",
+                  "{Berthgate:library} 是 {Tidewire:framework} 中唯一直接面对客户端的组件。"),
         counter=("{Tallow:tool} 不是 {Wickline:framework} 里的组件。",),
     ),
     Rule(
