@@ -41,7 +41,9 @@ SECTION_WORDS = re.compile(
 # What a heading asks about a term: "回水保护是什么", "什么是流量染色", "Q3 影子配置是怎么回事".
 _QUESTION = re.compile(r"^(?:Q\d+[.:：、]?\s*)?(?:什么是|何为|何谓)\s*|\s*(?:到底|究竟)?(?:是什么|是啥|是怎么回事|指的是什么)(?:呢|啊)?$|\s*(?:应该|要|该)?(?:怎么|如何)[\u4e00-\u9fff]{0,3}$|^Q\d+[.:：、]?\s*")
 # A term the prose defines: "所谓影子配置，就是…", "这就是所谓的流量染色：…".
-_SO_CALLED = re.compile(r"所谓的?\s*[“\"「]?([\u4e00-\u9fff]{2,8})[”\"」]?\s*(?=[，,：:（(]|就是|是|指)")
+_SO_CALLED = re.compile(r"所谓的?\s*[“\"「]?([\u4e00-\u9fff]{2,8})[”\"」]?\s*(?=[，,：:（(]|就是|是|指)"
+                        # a sentence that opens with the term and says what it is: "离线信箱本质上是一条…队列"
+                        r"|(?:^|(?<=[。！？!?\n]))\s*([\u4e00-\u9fff]{2,8})(?=本质上是|实质上是|是指|指的是|说白了就是)")
 _NUMBERING = re.compile(r"^(?:[\d.]+|[一二三四五六七八九十]+[、.]|第[一二三四五六七八九十\d]+[章节部分]|[(（]?\d+[)）])\s*")
 
 
@@ -50,7 +52,7 @@ def structural_candidates(text: str) -> list[Candidate]:
     found: list[Candidate] = []
     for match in _HEADING.finditer(text):
         found += [Candidate(term, "heading") for term in heading_key_term(match.group(1))]
-    found += [Candidate(match.group(1), "defined") for match in _SO_CALLED.finditer(text)]
+    found += [Candidate(match.group(1) or match.group(2), "defined") for match in _SO_CALLED.finditer(text)]
     for pattern, source in ((_LIST_HEAD, "list_head"), (_BOLD, "bold"), (_LINK, "link"), (_TABLE_ROW, "table")):
         for match in pattern.finditer(text):
             term = _strip(match.group(1))

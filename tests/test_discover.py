@@ -510,6 +510,14 @@ SEQUENCED = """# 投递设计
 """
 
 
+def test_a_sentence_that_opens_with_a_term_and_says_what_it_is_defines_it():
+    text = ("# 存储\n\nKelpstore 为每个用户维护一个离线信箱。离线信箱本质上是一条按序号排序的消息队列。\n\n"
+            "## 拉取\n\n用户上线后拉取离线信箱。\n\n## 清理\n\n这本质上是一个取舍。\n")
+    _, found = discover_concepts(_passages(text, "k.md"), load_lexicon())
+    names = {alias for c in found for alias in c.aliases}
+    assert "离线信箱" in names and not names & {"这本质上", "这"}
+
+
 def test_a_chinese_term_with_a_function_character_inside_a_word_is_a_concept():
     # 会 and 在 are particles on their own, not inside 会话 or 在线; inside an everyday word (性能) a topic stays out
     _, found = discover_concepts(_passages(SEQUENCED, "s.md"), load_lexicon())
