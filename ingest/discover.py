@@ -152,6 +152,8 @@ _EXPANSION = re.compile(
 _ABBREVIATED = re.compile(
     r"(?<![\w.\-])([A-Z][A-Za-z]*(?:[\s\-]+[A-Za-z][A-Za-z0-9]*){1,5})\s*[，,]?\s*(?:下文|下面|以下|后文|后面)?(?:简称|缩写|简写)为?\s*"
     r"[“\"「`]?([A-Z][A-Z0-9]{1,6})(?![\w.\-])"
+    # ... or in a parenthesis after it: "Server-Side Apply（SSA）"
+    r"|(?<![\w.\-])([A-Z][A-Za-z]*(?:[\s\-]+[A-Za-z][A-Za-z0-9]*){1,5})\s*[（(]\s*([A-Z][A-Z0-9]{1,6})\s*[)）]"
 )
 # A Chinese term and what a parenthesis after it says: the same term glossed two ways in one line, a table's
 # row ("| 滑动窗口（环形桶） | 滑动窗口（LeapArray） |"), is annotated with what differs, not translated.
@@ -380,7 +382,7 @@ def discover_concepts(
             elif not zh_id and not en_id and term:
                 new_pair(en, term, passage.id, text, match.end())
         spelt_out = [(m.group(1), m.group(2), m.end()) for m in _EXPANSION.finditer(text)]
-        spelt_out += [(m.group(2), m.group(1), m.end()) for m in _ABBREVIATED.finditer(text)]
+        spelt_out += [(m.group(2) or m.group(4), m.group(1) or m.group(3), m.end()) for m in _ABBREVIATED.finditer(text)]
         for acronym, expansion, end in spelt_out:
             if not _expands(acronym, expansion) or acronym in _GENERIC_ACRONYMS:
                 continue

@@ -437,11 +437,21 @@ def _read_sentence(text: str, matcher: ConceptMatcher, types: dict[str, str]) ->
     # a phrase rule reads the whole construction, so it speaks for its pair ("X：基于 Y 的 Z 实现")
     paired = {frozenset((source, target)) for source, _, target in spans}
     containers = _containers(text, matches)
+    objects = [m.span(1) for m in _HANDED_OBJECT.finditer(text)]
     for container in dict.fromkeys(containers):
         # Names inside a parenthesis ("Kitex（基于 Netpoll）") pair with each other, not with those outside.
         chain = [m for m, c in zip(matches, containers) if c == container]
-        yield from (e for e in _chain_edges(text, chain, types) if frozenset((e[0], e[2])) not in paired)
+        edges = [e for e in _chain_edges(text, chain, types) if frozenset((e[0], e[2])) not in paired]
+        yield from edges
+        # "Berthgate 把心跳检测交给 tickloom 完成": what is handed over is no party of the cue around it
+        handed = [m for m in chain if not any(a <= m.start and m.end <= b for a, b in objects)]
+        if objects and len(handed) < len(chain):
+            yield from (e for e in _chain_edges(text, handed, types) if e not in edges and frozenset((e[0], e[2])) not in paired)
     yield from _topic_edges(text, matches, types)
+
+
+# The object of 把 before a verb that hands it to, or puts it in, another party.
+_HANDED_OBJECT = re.compile(r"(?:把|将)([^，,。；;：:!！?？]{1,20}?)(?=(?:委托给|交给|交由|转交给|存放在|存放到|存到|存入|放在|放到|写入|写进|写到|追加到|推给|发给|托管在|保存到|保存在))")
 
 
 # "X 是…的库，它基于 A 构建，具有 B 的特点": after a sentence that says what X is, Chinese drops the subject

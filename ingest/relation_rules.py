@@ -53,7 +53,8 @@ HOSTED = frozenset({"middleware", "plugin", "pod"})
 # After "基于 A 的 X": X is the head of its phrase, not the modifier of a product ("基于 Netpoll 的 RPC 框架")
 _IDEA_HEAD = r"(?!\s*(?:框架|库|工具|系统|平台|组件|服务|中间件|引擎|SDK|客户端|服务端|代理|扩展|插件|模块|方案|实现|雏形|原型|示例|样例|demo))"
 # What a table's first header cell says its rows are: the parts of a stack, or kinds of something.
-_STACK_PARTS = "组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|扩展点|接口|调用栈|函数|方法|component|layer|field|step|function|method"
+_STACK_PARTS = ("组件|模块|层|层级|阶段|步骤|字段|参数|配置项|目录|文件|指标|名称|版本|角色|扩展点|接口|调用栈|函数|方法|依赖|前置|环境要求"
+                "|component|layer|field|step|function|method|dependenc|requirement")
 _KINDS = "类型|策略|机制|功能|能力|type|kind|strategy|feature"
 # What is named after what it handles: "Dubbo 编解码器", "Thrift 编解码器" are codecs *for* Dubbo, Thrift.
 HANDLERS = frozenset({"codec"})
@@ -1395,13 +1396,15 @@ RULES: tuple[Rule, ...] = (
     ),
     # ---- tables: the header names the things a comparison table compares ----
     Rule(
-        "table-compared", "alternative_to", r"(?!.*(?:组件|模块|层级|步骤|字段|参数|配置项|目录|文件)).*", where="table-header",
+        # not a mapping ("| 错误 | HTTP | gRPC |": how one error reads in each protocol)
+        "table-compared", "alternative_to", r"(?!.*(?:组件|模块|层级|步骤|字段|参数|配置项|目录|文件|错误|错误码|状态码|映射|对应)).*", where="table-header",
         # products, protocols and patterns are compared in a table; plain concepts in a header are its metrics
         sources=ANY - {"concept"}, targets=ANY - {"concept"},
         examples=("| 维度 | {Gin:framework} | {Echo:framework} |\n| --- | --- | --- |\n| 路由 | 基数树 | 基数树 |\n",),
         counter=(
             "| 维度 | {Gin:framework} | {Redis:platform} |\n| --- | --- | --- |\n| 用途 | 路由 | 缓存 |\n",
             "| 版本 | {吞吐量:concept} | {P99:concept} |\n| --- | --- | --- |\n| v1 | 1200 | 35ms |\n",
+            "| 错误 | {HTTP:protocol} | {gRPC:protocol} |\n| --- | --- | --- |\n| 未认证 | 401 | UNAUTHENTICATED |\n",
         ),
     ),
     Rule(
@@ -1412,6 +1415,7 @@ RULES: tuple[Rule, ...] = (
         examples=("| 方案 | 注入方式 | 粒度 |\n| --- | --- | --- |\n| {chaos-mesh:tool} | CRD | Pod |\n| {litmus:tool} | CRD | Pod |\n",
                   "| 插件类型 | 触发源 |\n| --- | --- | --- |\n| {Drone:tool} | .drone.yml | YAML |\n| {Argo CD:tool} | CRD | Webhook |\n"),
         counter=("| 组件 | 版本 | 用途 |\n| --- | --- | --- |\n| {Gin:framework} | 1.9 | 路由 |\n| {Echo:framework} | 4.11 | 网关 |\n",
+                 "| 依赖 | 版本 | 说明 |\n| --- | --- | --- |\n| {Redis:platform} | 7.0 及以上 | 存放在线租约 |\n| {etcd:platform} | 3.5 | 服务发现 |\n",
                  "| 调用栈（截取） | 前一天 | 出事时 | 变化 |\n|---|---|---|---|\n| {encoding/json:library}.Marshal | 5.2 GB | 6.9 GB | +33% |\n"
                  "| {gRPC:protocol}.(*Server).handleStream | 2.1 GB | 2.3 GB | +9% |\n",
                  "| 热点 | 前一天 | 出事时 | 变化 |\n|---|---|---|---|\n| {encoding/json:library}.Marshal | 5.2 GB | 6.9 GB | +33% |\n"

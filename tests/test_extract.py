@@ -8,25 +8,25 @@ from gokg.models import Document
 from gokg.ingest.passages import make_passages
 from gokg.ingest.structure import parse_blocks
 
-ARTICLE = """# Watermill 实战
+ARTICLE = """# Brookmill 实战
 
-Watermill 框架是一个用于构建事件驱动应用的 Go 库，统一了 Kafka、NATS 等消息后端。
+Brookmill 框架是一个用于构建事件驱动应用的 Go 库，统一了 Kafka、NATS 等消息后端。
 
 ## 幂等消费者（Idempotent Consumer）
 
 幂等消费者（Idempotent Consumer）模式保证同一条消息被重复投递时只处理一次。
 
 ```go
-import "github.com/ThreeDotsLabs/watermill"
+import "github.com/acme-labs/brookmill"
 ```
 
 ## 与 Kafka 集成
 
-在订单服务中，Watermill 框架订阅 Kafka 主题，并由 Idempotent Consumer 去重。
+在订单服务中，Brookmill 框架订阅 Kafka 主题，并由 Idempotent Consumer 去重。
 
 ## 对比
 
-特性 Watermill Sarama
+特性 Brookmill Sarama
 抽象层次 高 低
 """
 
@@ -43,11 +43,11 @@ def _relations(text: str, concepts, matcher=None) -> set[tuple[str, str, str]]:
 
 def test_discovers_concepts_the_lexicon_does_not_know():
     lexicon = load_lexicon()
-    assert ConceptMatcher(lexicon).lookup("Watermill") is None
+    assert ConceptMatcher(lexicon).lookup("Brookmill") is None
     _, discovered = discover_concepts(_passages(ARTICLE), lexicon)
     by_name = {c.name: c for c in discovered}
-    assert by_name["Watermill"].type == "framework" and by_name["Watermill"].discovered
-    assert "github.com/ThreeDotsLabs/watermill" in by_name["Watermill"].aliases  # one node, not two
+    assert by_name["Brookmill"].type == "framework" and by_name["Brookmill"].discovered
+    assert "github.com/acme-labs/brookmill" in by_name["Brookmill"].aliases  # one node, not two
     assert by_name["Idempotent Consumer"].aliases == ("Idempotent Consumer", "幂等消费者")
     assert by_name["Idempotent Consumer"].type == "pattern"
 
@@ -76,7 +76,7 @@ def test_relations_from_sentences_tables_and_lists():
     assert ("go-micro", "implements", "service-discovery") in relations
     assert ("kitex", "implements", "circuit-breaker") in relations
     assert ("goroutine", "part_of", "gmp-scheduler") in relations
-    assert ("watermill", "alternative_to", "sarama") in relations  # header "特性 Watermill Sarama" (a Kafka client)
+    assert ("brookmill", "alternative_to", "sarama") in relations  # header "特性 Brookmill Sarama" (a Kafka client)
     evidence = relations[("grpc", "uses", "http/2")].evidence[0]
     assert evidence.text == "gRPC 基于 HTTP/2 多路复用。" and evidence.line == text.split("\n").index(evidence.text) + 1
 
