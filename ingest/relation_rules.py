@@ -1201,11 +1201,13 @@ RULES: tuple[Rule, ...] = (
         # Pebble" (not "A 的吞吐是 B 的 2 倍", "A 的替代品是 B")
         "part-uses", "uses",
         rf"<s>的<s>(?![^{_PUNCT}]{{0,6}}?(?:替代|竞品|对手|前身|继任|上游|下游|用户|客户|作者|团队|缺点|优点|区别|差异|对比|兼容|替换|选型|名字|名称|版本))"
-        rf"[^{_PUNCT}的被把给让了是由]{{1,8}}?<s>(?:之间)?<s>(?:都|均|统一|全部|默认|也|直接)*<s>(?:是|采用|使用|用的是|依赖|基于|通过|走)<s>",
+        rf"[^{_PUNCT}的被把给让了是由]{{1,8}}?<s>(?:之间)?<s>(?:都|均|统一|全部|默认|也|直接|底层)*<s>(?:是|采用|使用|用的(?:也|就|都)?是|依赖|基于|通过|走)<s>",
         after=r"(?!\s*的)", sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL,
         examples=("{TFP:protocol} 的负载统一采用 {Protobuf:protocol} 编码，新旧客户端可以互相兼容。",
                   "{Kelpstore:library} 的底层存储引擎是 {Pebble:library}，这是一个 LSM-tree 键值存储。",
-                  "{Tidewire:framework} 的组件之间统一通过 {gRPC:protocol} 调用。"),
+                  "{Tidewire:framework} 的组件之间统一通过 {gRPC:protocol} 调用。",
+                  "{Knotwell:framework} 的二阶段消息模式底层依赖 {Ebbwatch:library}。",
+                  "{Cairnsync:library} 的 controller 用的也是 {Shoalcache:library}。"),
         counter=("{Redis:platform} 的替代品是 {KeyDB:platform}。",
                  "{TFP:protocol} 的负载没有采用 {Protobuf:protocol} 编码。",
                  "{Hertz:framework} 的吞吐大约是 {Gin:framework} 的一半。"),
@@ -1219,6 +1221,16 @@ RULES: tuple[Rule, ...] = (
         examples=("{Sluiceway:library} 的会话序号由 {seqkeeper:library} 分配。",),
         counter=("{Sluiceway:library} 的会话序号不由 {seqkeeper:library} 分配。",
                  "{Sluiceway:library} 的会话序号由 {seqkeeper:library}。"),
+    ),
+    Rule(
+        # "Shoalcache 是对 client-go Informer 的编排", "在 controller-runtime 的基础上改出来的": built over another
+        "built-over", "uses", r"<adv>(?:<be>)?<s>(?:对|在)<s>",
+        after=r"<s>的<s>(?:(?:二次)?封装|编排|包装|抽象|增强|改造|基础上)",
+        sources=COMPONENT | PROTOCOL, targets=COMPONENT | PROTOCOL,
+        examples=("{Shoalcache:library} 没有发明新的机制，它是对 {Informer:library} 的编排。",
+                  "{Wickgate:library} 最早就是在 {controller-runtime:library} 的基础上改出来的。"),
+        counter=("{Shoalcache:library} 不是对 {Informer:library} 的编排。",
+                 "{Shoalcache:library} 对 {Informer:library} 的依赖很少。"),
     ),
     Rule(
         # "Wherry SDK 会按指数退避重连": the mechanism a product acts by
