@@ -64,6 +64,8 @@ def _fragment_zh(phrase: str) -> bool:
     return bool(_FRAGMENT_WORDS.search(phrase)) or any(
         (len(word) == 1 or _jieba_count(word) >= _COMMON_ZH_FREQ) and set(word) & _FUNCTION_ZH
         for word in jieba.lcut(phrase))
+
+
 _TYPE_CUES = (
     ("framework", ("框架", "framework")),
     ("tool", ("工具", "命令", "CLI", "脚手架", "tool")),

@@ -96,9 +96,9 @@ def parse_lexicon(text: str, origin: str, known: frozenset[str] = frozenset()) -
         name, ctype, aliases = cells[0].strip(), cells[1].strip(), cells[2]
         if ctype not in CONCEPT_TYPES:
             raise InputError(f"{origin}:{number}: type={ctype!r}, must be one of {', '.join(CONCEPT_TYPES)}")
-        cells_aliases = [a.strip() for a in aliases.split("|") if a.strip()]
-        bare = tuple(a[1:] for a in cells_aliases if a.startswith("~"))  # "~调度器": a name only standing alone
-        names = tuple(dict.fromkeys([name, *[a.lstrip("~") for a in cells_aliases]]))
+        written = [a.strip() for a in aliases.split("|") if a.strip()]
+        bare = tuple(a[1:] for a in written if a.startswith("~"))  # "~调度器": a name only standing alone
+        names = tuple(dict.fromkeys([name, *[a.lstrip("~") for a in written]]))
         for alias in names:
             key = _case_key(alias)
             if owners.get(key, name) != name:
