@@ -439,6 +439,15 @@ RULES: tuple[Rule, ...] = (
         counter=("{Strayhound:library} 和 {goleak:library} 不能互相替代。",),
     ),
     Rule(
+        # "Thrumgun 跟 vegeta 定位其实很接近": two products placed alike are alternatives
+        "placed-alike", "alternative_to", r"<s>(?:与|和|同|跟)<s>",
+        after=r"<s>(?:的)?<s>(?:定位|用途|功能定位)<s>(?:其实|基本|基本上|大致)?<s>(?:很|非常|比较|十分)?(?:接近|相近|类似|相似|一样|相同|重合)",
+        sources=COMPONENT, targets=COMPONENT, same_type=True,
+        examples=("顺便说一句，{Thrumgun:tool} 跟 {vegeta:tool} 定位其实很接近，都是开环压测工具。",),
+        counter=("{Thrumgun:tool} 跟 {vegeta:tool} 定位不太一样。",
+                 "{Thrumgun:tool} 跟 {Kafka:platform} 定位很接近。"),
+    ),
+    Rule(
         "integrate-with", "integrates_with",
         r"<s>(?:<adv>(?:支持|可以|能够|可|能|需要)<s>)?(?:与|和|同|跟)<s>",
         after=r"<s>(?:之间)?(?:的)?<s>(?:可以|能够|进行|做)?<s>(?:无缝)?(?:集成|对接|整合|打通|互通|互操作|结合使用|配合使用|搭配使用|协同工作|联动|配合得?(?:最好|很好|不错))",
