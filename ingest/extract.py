@@ -451,7 +451,7 @@ def _read_sentence(text: str, matcher: ConceptMatcher, types: dict[str, str]) ->
 
 
 # The object of 把 before a verb that hands it to, or puts it in, another party.
-_HANDED_OBJECT = re.compile(r"(?:把|将)([^，,。；;：:!！?？]{1,20}?)(?=(?:委托给|交给|交由|转交给|存放在|存放到|存到|存入|放在|放到|写入|写进|写到|追加到|推给|发给|托管在|保存到|保存在))")
+_HANDED_OBJECT = re.compile(r"(?:把|将)([^，,。；;：:!！?？]{1,30}?)(?=(?:委托给|交给|交由|转交给|存放在|存放到|存到|存入|放在|放到|写入|写进|写到|追加到|推给|发给|托管在|保存到|保存在|作为|用|以|按))")
 
 
 # "X 是…的库，它基于 A 构建，具有 B 的特点": after a sentence that says what X is, Chinese drops the subject

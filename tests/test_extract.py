@@ -191,6 +191,12 @@ def test_a_resemblance_and_a_longer_name_give_no_typed_edge():
     assert typed == {("leveldb", "alternative_to", "badgerdb")} or typed == {("badgerdb", "alternative_to", "leveldb")}
 
 
+def test_what_ba_hands_over_is_no_party_of_the_cue_around_it():
+    concepts = load_lexicon()
+    typed = {r for r in _relations("Sentinel 默认把指标用 Prometheus 格式暴露在 /metrics 上。\n", concepts) if r[1] != "related_to"}
+    assert ("sentinel", "integrates_with", "prometheus") in typed  # 指标 is what is exposed, between the two
+
+
 def test_a_component_uses_the_algorithm_it_works_by_and_implements_the_capability():
     concepts = load_lexicon()
     text = "Sentinel 采用令牌桶算法。\n\nSentinel 实现了熔断。\n"
