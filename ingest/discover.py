@@ -19,6 +19,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 from functools import lru_cache
+from itertools import islice
 
 from .candidates import SECTION_WORDS as _SECTION_WORD, english_names, is_english_term, structural_candidates
 from .lexicon import URL, ConceptMatcher, concept_id
@@ -328,6 +329,13 @@ def discover_concepts(
     def known(term: str) -> str | None:
         return matcher.lookup(term)
 
+    kept_using: dict[str, bool] = {}  # a term found in three passages or more, once per term however often glossed
+
+    def keeps_using(term: str) -> bool:
+        if term not in kept_using:
+            kept_using[term] = next(islice((p for p in passages if term in p.text), 2, None), None) is not None
+        return kept_using[term]
+
     def new_pair(name: str, other: str, passage_id: int, text: str, end: int) -> None:
         """A name written with its second name (熔断器（Circuit Breaker）, P2C（Power of Two Choices）), neither
         known: a new concept, typed by a cue after the pair; a written pair is evidence enough on its own."""
@@ -375,7 +383,7 @@ def discover_concepts(
             if not zh_id and re.fullmatch(r"[a-z][a-z0-9]*", en) and any(m.end == len(zh) for m in matcher.find(zh)):
                 continue  # "设置请求重试(callopt)": a known idea annotated with the package that configures it
             if not zh_id and not en_id and re.fullmatch(r"[a-z]+", en) and _zipf(en) >= 3.0 and not (
-                    len(term) >= 4 and sum(term in p.text for p in passages) >= 3):
+                    len(term) >= 4 and keeps_using(term)):
                 continue  # "灯芯（wick）": an everyday word translates a name; "心跳保活（heartbeat）", a term the corpus keeps using
             if zh_id and not en_id and len(en) >= 3:
                 learnt[zh_id].append(en)
