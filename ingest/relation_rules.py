@@ -198,12 +198,30 @@ def resolve(rule: Rule, first: str, second: str, types: Mapping[str, str]) -> tu
         return None  # a product is not a piece of an idea: "Kratos 的熔断组件" is not Kratos part_of 熔断
     if rule.relation == "implements" and _MECHANISM.search(target) and allowed("uses", source, target, types):
         return source, "uses", target  # "Zhamen 采用令牌桶算法": the algorithm is how it works, not what it provides
+    if rule.relation == "is_a" and s in COMPONENT and t in IDEA:
+        # a product is a kind of a category of software (消息队列, Service Mesh), not of something done or held
+        if _ACTIVITY.search(target):  # "Shoalmark 是服务发现组件": it provides service discovery
+            return (source, "implements", target) if allowed("implements", source, target, types) else None
+        if _HELD.search(target):  # "TCP长连接（如 MySQL）": MySQL's connections are long ones, MySQL is no connection
+            return None
+    if rule.relation == "alternative_to" and (_PROBLEM.search(source) or _PROBLEM.search(target)):
+        return None  # "用 channel 替代锁竞争": a problem is avoided, not replaced by an alternative
     return source, rule.relation, target
 
 
 # Concept ids (slugs of names) whose head is an algorithm or a data structure: a means a component works by.
 _MECHANISM = re.compile(r"(?:^|-)(?:bucket|hashing|backoff|window|tree|list|filter|polling|lru|lfu|tinylfu|p2c)$"
                         r"|(?:算法|哈希|桶|窗口|退避|树|轮询|跳表|过滤器)$")
+
+
+# Concept ids whose head names something done (a capability a product provides), something a product holds or
+# opens, or a problem.
+_ACTIVITY = re.compile(r"(?:^|-)(?:[a-z]+ing|discovery|release|deployment|election|replication|compression|"
+                       r"encryption|authentication|authorization|degradation|governance)$"
+                       r"|(?:发现|发布|限流|均衡|熔断|降级|重试|追踪|治理|部署|选举|复制|压缩|加密|鉴权|认证|授权)$")
+_HELD = re.compile(r"(?:^|-)(?:connection|connections|session|goroutine|thread)$|(?:连接|会话|协程|线程)$")
+_PROBLEM = re.compile(r"(?:^|-)(?:contention|leak|avalanche|split-brain|bottleneck|jitter|starvation|deadlock)$|-(?:storm|failure)$"
+                      r"|(?:竞争|泄漏|泄露|风暴|雪崩|脑裂|故障|瓶颈|抖动|饥饿|死锁)$")
 
 
 def allowed(relation: str, source: str, target: str, types: Mapping[str, str]) -> bool:

@@ -204,6 +204,18 @@ def test_a_component_uses_the_algorithm_it_works_by_and_implements_the_capabilit
     assert typed == {("sentinel", "uses", "token-bucket"), ("sentinel", "implements", "circuit-breaker")}
 
 
+def test_a_product_provides_an_activity_and_a_problem_is_no_alternative():
+    concepts = load_lexicon()
+    text = ("Nacos 是阿里开源的服务发现组件。\n\n"  # a capability it provides, not a kind it is
+            "Linkerd 是一个轻量的服务网格。\n\n"  # a kind of software: is_a stays
+            "对 TCP 长连接（如 MySQL）绕过 mesh。\n\n"  # MySQL's connections are long ones
+            "用 goroutine + channel 替代锁竞争。\n")  # the contention is avoided, not replaced
+    typed = {r for r in _relations(text, concepts) if r[1] != "related_to"}
+    assert ("nacos", "implements", "service-discovery") in typed and ("linkerd", "is_a", "service-mesh") in typed
+    assert not {r for r in typed if r[1] == "is_a" and r[0] == "nacos"}
+    assert not {r for r in typed if {"mysql", "lock-contention"} & {r[0], r[2]}}
+
+
 def test_definition_sentences():
     concepts = load_lexicon()
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"
