@@ -70,6 +70,7 @@ _MERMAID_NODE = re.compile(r"([A-Za-z][\w]*)\s*(?:\[\(?|\(\(?|\{\{?|>)([^\]\)\}]
 _MERMAID_EDGE = re.compile(
     r"([A-Za-z][\w]*)(?:\s*[\[\(\{>][^\]\)\}]*[\]\)\}]+)?\s*(?:-->|---|==>|-\.->|-->>|->>)\s*(?:\|([^|]*)\|\s*)?([A-Za-z][\w]*)"
 )
+_MERMAID_STORE = re.compile(r"([A-Za-z]\w*)\s*\[\(")  # a node drawn as a cylinder: a database, a queue, a store
 # what a node of a process diagram does: a step, not a component ("Trivy 扫描", "HTTP POST 至 Loki")
 _MERMAID_ACTION = re.compile(
     r"扫描|校验|检查|生成|推送|推入|签名|部署|构建|构造|发布|检测|上报|同步|触发|提交|执行|审批|回滚|发送|写入|读取|"
@@ -252,8 +253,8 @@ def _typed_edges(passage: Passage, matcher: ConceptMatcher, types: dict[str, str
         if kind in ("code", "boilerplate") or not row.strip():
             continue  # a code line, comments included, states nothing about concepts
         if kind == "mermaid":
-            labels, steps = _mermaid_block(layout, start)
-            yield from edges(_mermaid_edges(row, labels, steps, matcher, types), number, row, "mermaid")
+            labels, steps, stores = _mermaid_block(layout, start)
+            yield from edges(_mermaid_edges(row, labels, steps, matcher, types, stores), number, row, "mermaid")
             continue
         if kind == "table":
             if number - 1 == start:
@@ -378,13 +379,46 @@ _MAX_SENTENCE = 600  # characters; a longer run without a full stop is data or a
 
 def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str]) -> Iterator[tuple[str, str, str]]:
     text = _clean(sentence, matcher)
-    found = list(_read_sentence(text, matcher, types))
+    found = _out_of_ecosystems(text, matcher, list(_read_sentence(text, matcher, types)))
     owned = list(_owner_edges(text, matcher, types, found))
     # "go-zero 的负载均衡用的就是 P2C" is about go-zero's load balancing, not load balancing in general
     stated = {(owner, relation, target) for owner, relation, target, _ in owned}
     general = {idea_edge for *_, idea_edge in owned}
     yield from (edge for edge in found if edge not in general)
     yield from stated
+
+
+_ECOSYSTEM = re.compile(r"\s*(?:的)?\s*(?:生态圈|生态|社区|全家桶|家族)")
+
+
+def _out_of_ecosystems(text: str, matcher: ConceptMatcher, edges: list[Edge]) -> list[Edge]:
+    """``edges`` with a name that only places something ("Tarnflux 生态中负责限流的库") neither an agent nor a
+    thing used: in its ecosystem, a product is only a part of it. What such a name seemed to do, the sentence's
+    subject before it does ("Kitex 是 CloudWeGo 生态中负责 RPC 的框架").
+
+    >>> from gokg.models import Concept
+    >>> m = ConceptMatcher([Concept("kitex", "Kitex", "framework", ("Kitex",)), Concept("cloudwego", "CloudWeGo", "tool", ("CloudWeGo",))])
+    >>> _out_of_ecosystems("Kitex 是 CloudWeGo 生态里的", m, [("cloudwego", "implements", "x"), ("kitex", "part_of", "cloudwego")])
+    [('kitex', 'implements', 'x'), ('kitex', 'part_of', 'cloudwego')]
+    >>> _out_of_ecosystems("CloudWeGo 生态里的 Kitex", m, [("cloudwego", "implements", "x"), ("kitex", "part_of", "cloudwego")])
+    [('kitex', 'part_of', 'cloudwego')]
+    """
+    places: dict[str, bool] = {}
+    matches = matcher.find(text)
+    for match in matches:
+        placed = bool(_ECOSYSTEM.match(text, match.end))
+        places[match.concept_id] = places.get(match.concept_id, True) and placed
+    only_places = {concept for concept, placed in places.items() if placed}
+    if not only_places:
+        return edges
+    subject = matches[0].concept_id if matches[0].concept_id not in only_places else None
+    kept = []
+    for source, relation, target in edges:
+        if source in only_places and relation in _OWNER_RELATIONS and subject and subject != target:
+            source = subject
+        if source not in only_places and (target not in only_places or relation == "part_of"):
+            kept.append((source, relation, target))
+    return list(dict.fromkeys(kept))
 
 
 _OWNED = re.compile(r"\s*的\s*[\u4e00-\u9fff]{0,3}?")  # "Tarnwick 的单机限流": a short modifier may stand before the idea
@@ -833,27 +867,34 @@ def _table_header_pairs(row: str, matcher: ConceptMatcher) -> Iterator[tuple[str
             yield a.concept_id, b.concept_id
 
 
-def _mermaid_block(layout: _Layout, start: int) -> tuple[dict[str, str], bool]:
-    """The node labels of the diagram that starts at ``start``, and whether it is a single path of steps
-    (every node one arrow in, one out: a timeline such as 发起调用 -> RPCStart -> … -> RPCFinish)."""
+def _mermaid_block(layout: _Layout, start: int) -> tuple[dict[str, str], bool, set[str]]:
+    """The node labels of the diagram that starts at ``start``, whether it is a single path of steps (every
+    node one arrow in, one out: a timeline such as 发起调用 -> RPCStart -> … -> RPCFinish), and the nodes drawn
+    as stores (``K[(Kafka)]``, a cylinder)."""
     labels: dict[str, str] = {}
+    stores: set[str] = set()
     ins: Counter[str] = Counter()
     outs: Counter[str] = Counter()
     end = start
     while end < len(layout.lines) and layout.starts[end] == start:
         for match in _MERMAID_NODE.finditer(layout.lines[end]):
             labels.setdefault(match.group(1), match.group(2))
+        stores.update(_MERMAID_STORE.findall(layout.lines[end]))
         for edge in _MERMAID_EDGE.finditer(layout.lines[end]):
             outs[edge.group(1)] += 1
             ins[edge.group(3)] += 1
         end += 1
     steps = sum(outs.values()) >= 3 and max(outs.values()) <= 1 and max(ins.values()) <= 1
-    return labels, steps
+    return labels, steps, stores
 
 
-def _mermaid_edges(line: str, labels: dict[str, str], steps: bool, matcher: ConceptMatcher, types: dict[str, str]):
+def _mermaid_edges(line: str, labels: dict[str, str], steps: bool, matcher: ConceptMatcher, types: dict[str, str],
+                   stores: set[str] = frozenset()):
     for edge in [] if steps else _MERMAID_EDGE.finditer(line):
-        source_label, target_label = labels.get(edge.group(1), ""), labels.get(edge.group(3), "")
+        start, end = edge.group(1), edge.group(3)
+        if start in stores and end not in stores:
+            start, end = end, start  # "K[(Kafka)] --> TF": data read from a store, by what the arrow points to
+        source_label, target_label = labels.get(start, ""), labels.get(end, "")
         source, target = matcher.find(source_label), matcher.find(target_label)
         if not source or not target or _blocked(edge.group(2) or ""):
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 from gokg.ingest.discover import discover_concepts
 from gokg.ingest.extract import extract_relations, find_definitions
 from gokg.ingest.lexicon import ConceptMatcher, load_lexicon
-from gokg.models import Document
+from gokg.models import Concept, Document
 from gokg.ingest.passages import make_passages
 from gokg.ingest.structure import parse_blocks
 
@@ -214,6 +214,17 @@ def test_a_product_provides_an_activity_and_a_problem_is_no_alternative():
     assert ("nacos", "implements", "service-discovery") in typed and ("linkerd", "is_a", "service-mesh") in typed
     assert not {r for r in typed if r[1] == "is_a" and r[0] == "nacos"}
     assert not {r for r in typed if {"mysql", "lock-contention"} & {r[0], r[2]}}
+
+
+def test_an_ecosystem_places_a_product_and_a_store_is_read_from():
+    concepts = load_lexicon() + [Concept("tarnflux", "Tarnflux", "platform", ("Tarnflux",))]
+    text = ("Sentinel 是 Tarnflux 生态中负责限流的 Go 库。\n\n"  # Sentinel limits rates, not Tarnflux
+            "```mermaid\ngraph LR\n  K[(Kafka)] --> G[Gin]\n  G --> R[(Redis)]\n```\n")
+    typed = {r for r in _relations(text, concepts) if r[1] != "related_to"}
+    assert ("sentinel", "implements", "rate-limiting") in typed
+    assert not {r for r in typed if r[0] == "tarnflux" or (r[2] == "tarnflux" and r[1] != "part_of")}
+    assert {("gin", "uses", "kafka"), ("gin", "uses", "redis")} <= typed  # the arrow from a cylinder is a read
+    assert ("kafka", "uses", "gin") not in typed
 
 
 def test_definition_sentences():
