@@ -346,6 +346,10 @@ _ASIDE_BREAK = re.compile(r"[，,；;：:]|——")
 _OPENING_CONDITION = re.compile(r"\s*(?:但|不过|另外|此外|而|当然)?\s*(?:如果|假如|假设|倘若|要是)(?!说)[^，,。；;（(]*(?:[（(][^）)]*[）)][^，,。；;（(]*)*[，,]\s*")
 
 
+# "A 没有为每个连接启动 goroutine，而是基于 epoll …": what is denied goes, what 而是 asserts is said of A
+_NOT_BUT = re.compile(r"(?:并|也|都|既)?(?:没有|没|不是|不会|不用|不再|不|并非|未)[^，,。；;!！?？]{0,40}[，,]\s*而是(?:直接)?")
+
+
 def _asserted(text: str) -> str:
     """The part of a sentence that asserts something: all of it, or the clauses before the first roadmap or
     condition (what follows a "如果" or a "未来将" in the sentence is said under it); "" for a question.
@@ -360,9 +364,15 @@ def _asserted(text: str) -> str:
 
     >>> _asserted("如果只需要单向推送（行情、通知），SSE 是 WebSocket 的替代方案。")
     'SSE 是 WebSocket 的替代方案。'
+
+    What a sentence denies before a 而是 goes; what follows is said of its subject:
+
+    >>> _asserted("Netwick 没有使用 goroutine-per-connection 模型，而是基于 epoll 实现了 Reactor 模型。")
+    'Netwick  基于 epoll 实现了 Reactor 模型。'
     """
     if _QUESTION_END.search(text):
         return ""
+    text = _NOT_BUT.sub(" ", text)
     opening = _OPENING_CONDITION.match(text)
     if opening:
         return _asserted(text[opening.end() :])

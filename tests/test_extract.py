@@ -227,6 +227,15 @@ def test_an_ecosystem_places_a_product_and_a_store_is_read_from():
     assert ("kafka", "uses", "gin") not in typed
 
 
+def test_what_a_sentence_denies_before_er_shi_goes_and_the_rest_is_said_of_its_subject():
+    concepts = load_lexicon()
+    text = ("Kratos 并没有自己实现注册中心，而是直接基于 etcd 做服务发现。\n\n"
+            "go-zero 没有用 Gin，而是使用 Redis 做缓存。\n")
+    typed = {r for r in _relations(text, concepts) if r[1] != "related_to"}
+    assert ("kratos", "uses", "etcd") in typed and ("go-zero", "uses", "redis") in typed
+    assert not {r for r in typed if "gin" in (r[0], r[2])}  # what is denied gives no edge
+
+
 def test_definition_sentences():
     concepts = load_lexicon()
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"

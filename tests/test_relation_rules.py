@@ -105,7 +105,9 @@ def test_resolve_applies_direction_and_limits_for_every_source():
         ("我们对比了 {Kitex:framework}、{Hertz:framework} 使用 {Nacos:platform} 的效果。", set()),
         # contrast and negation across the pair
         ("{Kitex:framework} 并不依赖 {etcd:platform}，但是可以通过插件接入。", set()),
-        ("{Kitex:framework} 没有 {Dubbo:framework} 那样的注册中心，而是使用 {Nacos:platform}。", set()),
+        # what is denied before 而是 gives nothing; what follows it is said of the subject
+        ("{Kitex:framework} 没有 {Dubbo:framework} 那样的注册中心，而是使用 {Nacos:platform}。", {("kitex", "uses", "nacos")}),
+        ("{Kitex:framework} 不是基于 {Dubbo:framework}，而是基于 {Netpoll:library} 实现的。", {("kitex", "uses", "netpoll")}),
         # a roadmap
         ("下个版本 {Hertz:framework} 将支持 {HTTP/3:protocol}。", set()),
         # a name inside a URL or a link target
