@@ -398,7 +398,11 @@ def _sentence_edges(sentence: str, matcher: ConceptMatcher, types: dict[str, str
     yield from stated
 
 
+_PLACED_RELATIONS = frozenset({"uses", "implements", "measures", "solves"})  # what the subject does in the place
 _ECOSYSTEM = re.compile(r"\s*(?:的)?\s*(?:生态圈|生态|社区|全家桶|家族)")
+# "X 是 Wickline 里专门检测泄漏的库": after 是, a name followed by 里/中 places X in it
+_PLACE_AFTER_BE = re.compile(r"是\s*(?:整个|整套)?\s*$")
+_PLACE = re.compile(r"\s*(?:里|中|内)(?:负责|专门|用来|用于|最|唯一)")
 
 
 def _out_of_ecosystems(text: str, matcher: ConceptMatcher, edges: list[Edge]) -> list[Edge]:
@@ -416,7 +420,8 @@ def _out_of_ecosystems(text: str, matcher: ConceptMatcher, edges: list[Edge]) ->
     places: dict[str, bool] = {}
     matches = matcher.find(text)
     for match in matches:
-        placed = bool(_ECOSYSTEM.match(text, match.end))
+        placed = bool(_ECOSYSTEM.match(text, match.end)) or bool(
+            _PLACE.match(text, match.end) and _PLACE_AFTER_BE.search(text, 0, match.start))
         places[match.concept_id] = places.get(match.concept_id, True) and placed
     only_places = {concept for concept, placed in places.items() if placed}
     if not only_places:
@@ -424,7 +429,7 @@ def _out_of_ecosystems(text: str, matcher: ConceptMatcher, edges: list[Edge]) ->
     subject = matches[0].concept_id if matches[0].concept_id not in only_places else None
     kept = []
     for source, relation, target in edges:
-        if source in only_places and relation in _OWNER_RELATIONS and subject and subject != target:
+        if source in only_places and relation in _PLACED_RELATIONS and subject and subject != target:
             source = subject
         if source not in only_places and (target not in only_places or relation == "part_of"):
             kept.append((source, relation, target))

@@ -584,7 +584,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         # one of a family's members: "Tallow 是 Wickline 里负责采集的 agent", "Thrumgun 也是 Wickline 家族的一员"
-        "member-of", "part_of", r"<adv><be><s>",
+        "member-of", "part_of", r"<adv><be><s>(?:整个|整套)?<s>",
         after=r"<s>(?:生态|家族|体系|工具链|套件|项目|全家桶)?<s>(?:(?:里|中|内|之中|当中)(?:的|负责|专门|用来|用于|做|最|唯一)|的一员|配套的|家的|自带的|内置的)",
         sources=COMPONENT, targets=COMPONENT,
         examples=("{Tallow:tool} 是 {Wickline:framework} 里负责采集的 agent。",
@@ -592,7 +592,8 @@ RULES: tuple[Rule, ...] = (
                   "{Embervane:tool} 是 {Wickline:framework} 配套的火焰图查看器。",
                   "{Shoalmark:platform} 是 {Quillmere:framework} 全家桶里的注册中心。",
                   "{brackctl:tool} 是 {Brackwater:framework} 自带的命令行工具，负责脚手架生成。",
-                  "{Berthgate:library} 是 {Tidewire:framework} 中唯一直接面对客户端的组件。"),
+                  "{Berthgate:library} 是 {Tidewire:framework} 中唯一直接面对客户端的组件。",
+                  "{Lanternstore:platform} 是整个 {Wickline:framework} 里最重的组件。"),
         counter=("{Tallow:tool} 不是 {Wickline:framework} 里的组件。",),
     ),
     Rule(

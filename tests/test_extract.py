@@ -223,6 +223,8 @@ def test_an_ecosystem_places_a_product_and_a_store_is_read_from():
     typed = {r for r in _relations(text, concepts) if r[1] != "related_to"}
     assert ("sentinel", "implements", "rate-limiting") in typed
     assert not {r for r in typed if r[0] == "tarnflux" or (r[2] == "tarnflux" and r[1] != "part_of")}
+    placed = {r for r in _relations("Sentinel 是 Tarnflux 里专门检测 goroutine 泄漏的库。\n", concepts) if r[1] != "related_to"}
+    assert placed == {("sentinel", "part_of", "tarnflux"), ("sentinel", "measures", "goroutine-leak")}
     assert {("gin", "uses", "kafka"), ("gin", "uses", "redis")} <= typed  # the arrow from a cylinder is a read
     assert ("kafka", "uses", "gin") not in typed
 
