@@ -631,10 +631,27 @@ def _chain_edges(text: str, chain: list[Match], types: dict[str, str]) -> Iterat
             after_right = chain[chain.index(right[-1]) + 1] if right[-1] is not chain[-1] else None
             # a name glued to the next one modifies it ("MySQL Binlog 同步模块"): it is not a phrase's head
             modifier = after_right is not None and after_right.start - right[-1].end <= 1
-            yield from _pair_edges(text, left, right, types, modifier)
+            produced = list(_pair_edges(text, left, right, types, modifier))
+            yield from produced
+            owner = _owner_before(text, chain, left[0], types) if not produced and len(left) == 1 else None
+            if owner is not None:
+                # "Paifang 的动态配置默认保存在 etcd 中": what the product's own idea is said to do, the product does
+                stand_in = [replace(left[0], concept_id=owner.concept_id)]
+                yield from (e for e in _pair_edges(text, stand_in, right, types, modifier) if e[1] in _OWNER_RELATIONS)
             if modifier and _glued(text, right[-1], after_right):
                 # "避免后端阻塞导致网关雪崩": 网关 only qualifies 雪崩, so the cue also reaches the head it qualifies
                 yield from _pair_edges(text, left, [after_right], types)
+
+
+def _owner_before(text: str, chain: list[Match], idea: Match, types: dict[str, str]) -> Match | None:
+    """The product whose own idea ``idea`` is, named just before it ("Paifang 的动态配置"), or None."""
+    i = next((k for k, m in enumerate(chain) if m is idea), 0)
+    if i == 0:
+        return None
+    owner = chain[i - 1]
+    if types.get(owner.concept_id) in COMPONENT and types.get(idea.concept_id) in IDEA and _OWNED.fullmatch(text[owner.end : idea.start]):
+        return owner
+    return None
 
 
 def _both_roles(text: str, first: Match, second: Match) -> bool:

@@ -238,6 +238,13 @@ def test_what_a_sentence_denies_before_er_shi_goes_and_the_rest_is_said_of_its_s
     assert not {r for r in typed if "gin" in (r[0], r[2])}  # what is denied gives no edge
 
 
+def test_what_a_products_own_idea_does_the_product_does():
+    concepts = load_lexicon() + [Concept("paifang", "Paifang", "platform", ("Paifang",))]
+    text = "Paifang 的动态配置默认保存在 etcd 中。\n\n负载均衡的配置保存在 etcd 中。\n"
+    typed = {r for r in _relations(text, concepts) if r[1] != "related_to"}
+    assert typed == {("paifang", "uses", "etcd")}  # an idea with no owner before it stores nothing
+
+
 def test_definition_sentences():
     concepts = load_lexicon()
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"
