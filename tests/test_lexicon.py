@@ -71,6 +71,9 @@ def test_a_bare_alias_is_no_mention_as_the_head_of_a_longer_name(matcher, tmp_pa
     assert found("GMP 之外，调度器的 P 也管本地队列") == ["gmp-scheduler", "gmp-scheduler"]
     assert "gmp-scheduler" not in found("Netpoll 核心是 Reactor 事件监听调度器")
     assert found("Weirgate 调度器负责数据迁移") == []
+    # so is 运行时: Go's runtime alone or named, not an actor runtime or a container runtime
+    assert "go-runtime" in found("运行时会在 GC 时清空它") and "go-runtime" in found("Go 运行时负责调度")
+    assert "go-runtime" not in found("Hivelet 是承载业务逻辑的 Actor 运行时") + found("containerd 是容器运行时")
     path = tmp_path / "lex.tsv"
     path.write_text("Shard Router\tconcept\tShard Router|~路由器\n", "utf-8")
     router = next(c for c in load_lexicon(path) if c.name == "Shard Router")
