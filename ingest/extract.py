@@ -79,6 +79,7 @@ _MERMAID_ACTION = re.compile(
 _SEPARATOR_ROW = re.compile(r"\s*\|?[\s:|-]+\|?\s*")
 _VERSION = re.compile(r"^\s*v?\d+(?:\.\d+)*\+?(?=\s|[\u4e00-\u9fff]|$)", re.I)  # "go-micro v4", "Kafka 3.5+"
 # A definition list item, "- GoReleaser：基于 Git tag 构建": the term before the colon is the subject.
+_CLAUSE_END = re.compile(r"\s*(?:[，,。；;!！]|$)")
 _TERM = re.compile(r"\s*[：:]\s*")
 _ITEM_START = re.compile(r"[\s\-*•·>#\d.、]*")
 # An import or repository path: only its last segment names the package. ASCII, or \w would run into Chinese.
@@ -697,15 +698,21 @@ def _pair_edges(
     clause = max((m.end() for m in _CLAUSE_BREAK.finditer(text, 0, left[0].start)), default=0)
     prefix = text[clause : left[0].start]
     term = _TERM.match(gap)
+    gaps = [gap]
     if term and len(left) == 1 and _ITEM_START.fullmatch(text[: left[0].start]):
-        gap = gap[term.end() :]  # a definition list: "GoReleaser：基于 Git tag 构建", the term is the subject
+        # a definition list: "GoReleaser：基于 Git tag 构建", the term is the subject; and what follows the colon
+        # says what the term is ("Shoalmark：Quillmere 的服务发现组件" reads "Shoalmark 是 Quillmere 的…")
+        gap = gap[term.end() :]
+        gaps = [gap, f"是{gap}"]
     negated = bool(_NEGATION.search(gap) or _NEGATION.search(prefix))
     # A cue speaks for the whole group after it ("基于 B 和 C 实现") or, when "与" joins two phrases rather
     # than two names ("zap结构化日志与prometheus暴露指标"), for the first member only.
     readings = [(right, text[right[-1].end :])] + ([([right[0]], text[right[0].end :])] if len(right) > 1 else [])
-    for rule in rules_for("sentence"):
+    for rule, gap in ((rule, gap) for gap in gaps for rule in rules_for("sentence")):
         if not rule.cue_re.fullmatch(gap) or (negated and not rule.negated):
             continue
+        if gap is not gaps[0] and rule.relation == "is_a":
+            continue  # "2PC：强一致", "重试风暴：调用链上…": a description after the colon, not a category
         if rule.before_re and not rule.before_re.search(prefix):
             continue
         if len(left) > 1 and not (rule.of_group or rule.before_re) and _OBJECT_VERB.search(prefix):
@@ -720,6 +727,8 @@ def _pair_edges(
             said = after[: tail.end() + 6].split("，")[0] if tail else ""
             if rule.after_re and (not tail or (not rule.negated and _NEGATION.search(said))):
                 continue
+            if gap is not gaps[0] and not _CLAUSE_END.match(after, tail.end() if tail else 0):
+                continue  # "服务网格：Istio 的控制面很重" says something of Istio's control plane, not what 服务网格 is
             sources, targets = ([left[-1]], targets[:1]) if rule.adjacent else (left, targets)
             edges = [e for a in sources for b in targets if (e := resolve(rule, a.concept_id, b.concept_id, types))
                      and not _kind_of_more(text, e, a, b)]

@@ -245,6 +245,16 @@ def test_what_a_products_own_idea_does_the_product_does():
     assert typed == {("paifang", "uses", "etcd")}  # an idea with no owner before it stores nothing
 
 
+def test_a_definition_list_item_says_what_its_term_is():
+    concepts = load_lexicon() + [Concept("shoalmark", "Shoalmark", "platform", ("Shoalmark",)),
+                                 Concept("quillmere", "Quillmere", "framework", ("Quillmere",))]
+    text = ("- **Shoalmark**：Quillmere 的服务发现组件，纯 AP。\n"
+            "- **两阶段提交（2PC）**：强一致，但有同步阻塞问题；\n")  # a description, not a category
+    typed = {r for r in _relations(text, concepts) if r[1] != "related_to"}
+    assert {("shoalmark", "part_of", "quillmere"), ("shoalmark", "implements", "service-discovery")} <= typed
+    assert not {r for r in typed if r[1] == "is_a"}
+
+
 def test_definition_sentences():
     concepts = load_lexicon()
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"
