@@ -248,6 +248,8 @@ def _typed_edges(passage: Passage, matcher: ConceptMatcher, types: dict[str, str
         for source, relation, target in dict.fromkeys(found):
             yield _Edge(source, relation, target, Evidence(passage.doc, line, text.strip()[:300]), origin)
 
+    section_topic = _section_topic(passage, matcher, types)
+    previous, carried = "", ""  # the last sentence read, and the kind of the row it is in
     for i, row in enumerate(passage.text.split("\n")):
         number = passage.line_start + i
         kind, start = layout.kinds[number - 1], layout.starts[number - 1]
@@ -264,16 +266,38 @@ def _typed_edges(passage: Passage, matcher: ConceptMatcher, types: dict[str, str
             for cell in split_cells(row):
                 yield from edges(_sentence_edges(cell, matcher, types), number, row, "pattern")
             continue
-        previous = ""
+        if kind != "paragraph" or carried != "paragraph":
+            previous = ""  # a pronoun reaches back over blank lines to the paragraph before, not over a heading
+        carried = kind
         for sentence in _sentences(row):
             yield from edges(_sentence_edges(sentence, matcher, types), number, sentence, "pattern")
             said, topic = _with_antecedent(previous, sentence, matcher)
             if said:  # only what the antecedent adds: the sentence's other edges were read just above
                 about = (e for e in _sentence_edges(said, matcher, types) if topic in (e[0], e[2]))
                 yield from edges(about, number, previous + sentence, "pattern")
+            elif section_topic and kind in ("paragraph", "list") and _ELIDED_SUBJECT.match(sentence):
+                # "## Shoalmark" then "基于 etcd 实现服务发现。": a sentence without a subject is about its section's product
+                about = _sentence_edges(f"{section_topic.surface} {sentence}", matcher, types)
+                yield from edges((e for e in about if e[0] == section_topic.concept_id), number, sentence, "pattern")
             previous = said or sentence
     for line, child, found in _heading_edges(passage, matcher, types):
         yield from edges(found, line, child, "heading")
+
+
+# A sentence that opens with what a product does, its subject left out: "基于 etcd 实现服务发现", "默认使用 Raft"
+_ELIDED_SUBJECT = re.compile(r"[\s\-*•>\d.、]*(?:它|其)?\s*(?:也|还|则|同样|默认|直接|主要|整体|底层)*\s*"
+                             r"(?:基于|使用|采用|依赖|内置|集成|兼容|利用|借助|构建在|运行在|实现了)")
+
+
+def _section_topic(passage: Passage, matcher: ConceptMatcher, types: dict[str, str]) -> Match | None:
+    """The product the passage's own heading names, when it names exactly one and nothing else ("## Shoalmark",
+    "## Shoalmark 架构"), else None."""
+    if not passage.section:
+        return None
+    found = matcher.find(passage.section.split(" > ")[-1])
+    if len({m.concept_id for m in found}) != 1 or types.get(found[0].concept_id) not in COMPONENT:
+        return None
+    return found[0]
 
 
 # a name that only starts the subject: "幂等账本是…" (a noun runs on to the copula), not "门神负责…", "门神也是…"

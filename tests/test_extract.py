@@ -255,6 +255,15 @@ def test_a_definition_list_item_says_what_its_term_is():
     assert not {r for r in typed if r[1] == "is_a"}
 
 
+def test_a_sentence_without_a_subject_is_about_its_sections_product_and_it_reaches_the_paragraph_before():
+    concepts = load_lexicon() + [Concept("shoalmark", "Shoalmark", "platform", ("Shoalmark",))]
+    text = ("## Shoalmark\n\n基于 etcd 存储注册信息。\n\n它默认使用 Raft 做一致性。\n\n"
+            "## 部署\n\n基于 Kubernetes 部署。\n")  # a heading that names no product gives no subject
+    typed = {r for r in _relations(text, concepts) if r[1] != "related_to"}
+    assert {("shoalmark", "uses", "etcd"), ("shoalmark", "uses", "raft")} <= typed
+    assert not {r for r in typed if r[2] == "kubernetes"}
+
+
 def test_definition_sentences():
     concepts = load_lexicon()
     text = "## Saga\n\nSaga 模式是一种把长事务拆成本地事务序列的分布式事务模式。\n\nSaga 很常用。\n"
